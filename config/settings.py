@@ -1,0 +1,180 @@
+"""One typed settings model for warwatch.
+
+Values come, highest priority first, from keyword arguments, ``WARWATCH_*``
+environment variables (nested fields with ``__``, e.g. ``WARWATCH_HTTP__READ_TIMEOUT``),
+the TOML file named by ``WARWATCH_CONFIG`` and, last, ``config/warwatch.toml``
+shipped with the package. Secrets are never settings: the Slack token comes
+from ``SLACK_BOT_TOKEN`` or a Prefect Secret block (see ``warwatch.delivery.credentials``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_CONFIG_FILE = CONFIG_DIR / "warwatch.toml"
+DEFAULT_FEEDS_FILE = CONFIG_DIR / "feeds.toml"
+
+
+class ConfigError(Exception):
+    """A user-fixable configuration problem; its message is one clear line."""
+
+
+class FeedSpec(BaseModel):
+    """One feed of the feed list."""
+
+    name: str
+    url: str
+    language: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, url: str) -> str:
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"feed URL must be http or https: {url!r}")
+        return url
+
+
+class HttpSettings(BaseModel):
+    """How feeds are fetched."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    max_redirects: int = 5
+    max_bytes: int = 10 * 1024 * 1024
+    user_agent: str = "warwatch/0.1 (+https://github.com/warwatch/warwatch)"
+
+
+class PollSettings(BaseModel):
+    """Per-feed back-off after consecutive failures: base * 2**(failures-1), capped."""
+
+    backoff_base_minutes: float = 10.0
+    backoff_max_minutes: float = 24 * 60.0
+    task_retries: int = 2
+    task_retry_delay_seconds: float = 2.0
+
+
+class StorySettings(BaseModel):
+    """Story grouping thresholds (cosine similarity of normalised embeddings)."""
+
+    window_hours: float = 72.0
+
+
+class Settings(BaseSettings):
+    """Everything a warwatch process needs to know."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WARWATCH_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Path("~/.local/share/warwatch")
+    database_url: str | None = None
+    feeds_file: Path = DEFAULT_FEEDS_FILE
+    schedule_cron: str = "*/10 * * * *"
+    timezone: str = "UTC"
+    http: HttpSettings = HttpSettings()
+    poll: PollSettings = PollSettings()
+    stories: StorySettings = StorySettings()
+    slack_channel: str | None = None
+    slack_token_block: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, tz: str) -> str:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {tz!r}") from None
+        return tz
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = [DEFAULT_CONFIG_FILE]
+        if user_file := os.environ.get("WARWATCH_CONFIG"):
+            files.append(Path(user_file))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=files),
+        )
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser()
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL: ``database_url`` or a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_data_dir / 'warwatch.db'}"
+
+    def feeds(self) -> list[FeedSpec]:
+        """The feed list from ``feeds_file``."""
+        return load_feeds(self.feeds_file)
+
+
+def load_feeds(path: Path) -> list[FeedSpec]:
+    """Read a TOML feed list (``[[feed]]`` tables) or raise ConfigError."""
+    try:
+        data = tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+        return [FeedSpec.model_validate(item) for item in data.get("feed", [])]
+    except OSError as exc:
+        raise ConfigError(f"cannot read feed list {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"feed list {path} is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        raise ConfigError(f"feed list {path}: {_first_error(exc)}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "value"
+    return f"{where}: {err['msg']}"
+
+
+def load_settings(**overrides) -> Settings:
+    """Build Settings or raise ConfigError with one clear line."""
+    path = os.environ.get("WARWATCH_CONFIG")
+    if path and not Path(path).is_file():
+        raise ConfigError(f"config file {path} (WARWATCH_CONFIG) does not exist")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"bad setting {_first_error(exc)}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file is not valid TOML: {exc}") from None
+
+
+def dump_feeds(specs: list[FeedSpec]) -> str:
+    """A feed list as TOML, readable by ``load_feeds``."""
+    import json
+
+    blocks = []
+    for spec in specs:
+        lines = ["[[feed]]", f"name = {json.dumps(spec.name)}", f"url = {json.dumps(spec.url)}"]
+        if spec.language:
+            lines.append(f"language = {json.dumps(spec.language)}")
+        lines.append(f"tags = {json.dumps(spec.tags)}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,62 @@
+"""Tasks that sync the feed list and poll one feed."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import httpx
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.runtime import task_run
+
+from warwatch.config.settings import HttpSettings, load_settings
+from warwatch.feeds.fetch import TransientFetchError, make_client
+from warwatch.polling import PollOutcome, due_feeds, poll_feed, sync_feeds
+from warwatch.store.db import session
+from warwatch.store.models import utcnow
+
+
+@cache
+def _client(http_json: str) -> httpx.Client:
+    """One pooled HTTP client per process and HTTP settings."""
+    return make_client(HttpSettings.model_validate_json(http_json))
+
+
+def _is_transient(task, task_run, state) -> bool:
+    """Retry only timeouts, resets and 5xx-like failures."""
+    return isinstance(state.result(raise_on_failure=False), TransientFetchError)
+
+
+@task(name="sync-feeds", cache_policy=NONE)
+def sync_feeds_task() -> list[tuple[int, str]]:
+    """Upsert the configured feed list; return (id, name) of the feeds due now."""
+    settings = load_settings()
+    with session(settings.db_url) as s:
+        due = due_feeds(s, sync_feeds(s, settings.feeds()), utcnow())
+        s.commit()
+    get_run_logger().info("%d feeds due", len(due))
+    return due
+
+
+@task(
+    name="poll-feed",
+    task_run_name="poll {feed_name}",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_is_transient,
+)
+def poll_feed_task(feed_id: int, feed_name: str) -> PollOutcome:
+    """Poll one feed; transient errors are retried, the last attempt records them."""
+    settings = load_settings()
+    final_attempt = task_run.run_count > settings.poll.task_retries
+    with session(settings.db_url) as s:
+        outcome = poll_feed(s, _client(settings.http.model_dump_json()), feed_id, settings,
+                            raise_transient=not final_attempt)
+    logger = get_run_logger()
+    if outcome.status == "failed":
+        logger.warning("%s failed (%d in a row): %s", feed_name, outcome.consecutive_failures, outcome.error)
+    else:
+        logger.info("%s: %s, %d new", feed_name, outcome.status, len(outcome.new_article_ids))
+    return outcome

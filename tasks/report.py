@@ -1,0 +1,19 @@
+"""Task that publishes the run summary artifact."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+
+from warwatch.delivery import DeliveryReport
+from warwatch.polling import PollOutcome
+from warwatch.report import StageSummary, run_summary_markdown
+
+
+@task(name="run-summary", cache_policy=NONE)
+def run_summary_task(outcomes: list[PollOutcome], stage: StageSummary, delivery: DeliveryReport) -> str:
+    """Publish the keyed markdown summary of this run; return its markdown."""
+    markdown = run_summary_markdown(outcomes, stage, delivery)
+    create_markdown_artifact(key="warwatch-run-summary", markdown=markdown, description="warwatch monitor run")
+    return markdown

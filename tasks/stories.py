@@ -1,0 +1,30 @@
+"""Task for the story stage: assign new articles to stories and enqueue their deliveries."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from warwatch.config.settings import load_settings
+from warwatch.outbox import enqueue_assignments
+from warwatch.report import StageSummary
+from warwatch.stories.assign import assign_stories
+from warwatch.store.db import session
+
+
+@task(name="assign-stories", cache_policy=NONE)
+def assign_stories_task() -> StageSummary:
+    """Group every unassigned article; its deliveries are enqueued in the same transaction."""
+    settings = load_settings()
+    with session(settings.db_url) as s:
+        assignments = assign_stories(s)
+        enqueued = enqueue_assignments(s, assignments, settings.slack_channel)
+        s.commit()
+    summary = StageSummary(
+        new_stories=sum(a.new_story for a in assignments),
+        updates=sum(not a.new_story and a.duplicate_of_id is None for a in assignments),
+        duplicates=sum(a.duplicate_of_id is not None for a in assignments),
+        enqueued=enqueued,
+    )
+    get_run_logger().info("%s", summary)
+    return summary

@@ -1,0 +1,61 @@
+"""The command line: help, the demo, feed health, and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def warwatch(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "warwatch", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def test_every_command_has_help():
+    result = warwatch("--help")
+    assert result.returncode == 0
+    for command in ("run", "serve", "demo", "feeds", "replay"):
+        assert command in result.stdout
+        assert warwatch(command, "--help").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"WARWATCH_CONFIG": "/nonexistent/warwatch.toml"}, "does not exist"),
+        ({"WARWATCH_TIMEZONE": "Mars/Olympus"}, "unknown timezone"),
+        ({"WARWATCH_HTTP__READ_TIMEOUT": "soon"}, "http.read_timeout"),
+        ({"WARWATCH_FEEDS_FILE": "/nonexistent/feeds.toml"}, "cannot read feed list"),
+        ({"WARWATCH_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"}, "cannot open database"),
+        ({"WARWATCH_DATABASE_URL": "not a url"}, "bad database URL"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(tmp_path, env, message):
+    result = warwatch("run", env={"WARWATCH_DATA_DIR": str(tmp_path), **env})
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_feed_list_is_one_line(tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "x"\nurl = "file:///etc/passwd"\n', encoding="utf-8")
+    result = warwatch("feeds", env={"WARWATCH_DATA_DIR": str(tmp_path), "WARWATCH_FEEDS_FILE": str(feeds)})
+    assert result.returncode == 2 and "http or https" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_feeds_lists_the_configured_feeds(tmp_path):
+    result = warwatch("feeds", env={"WARWATCH_DATA_DIR": str(tmp_path), "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert "Kyiv Independent" in result.stdout and "never" in result.stdout
+
+
+def test_demo_runs_offline_and_shows_the_posts():
+    result = warwatch("demo", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "400,000 square miles" in result.stdout
+    assert "Meridian Wire" in result.stdout and "warwatch monitor run" in result.stdout
+    assert "Traceback" not in result.stderr

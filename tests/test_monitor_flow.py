@@ -1,0 +1,127 @@
+"""The monitor flow end to end under Prefect, against feeds served from 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy import func, select
+
+from warwatch.config.settings import FeedSpec, dump_feeds
+from warwatch.store.db import session
+from warwatch.store.models import Article, Delivery, Feed, utcnow
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>{name}</title><link>https://{slug}.example/</link>
+<item><title>{name} reports shelling near the river crossing</title><guid>{slug}-1</guid>
+<link>https://{slug}.example/1?utm_source=rss</link><pubDate>Mon, 12 Aug 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Local officials said the crossing was closed.&lt;/p&gt;</description></item>
+<item><title>{name} says grain convoy reached the port</title><guid>{slug}-2</guid>
+<link>https://{slug}.example/2</link><pubDate>Mon, 12 Aug 2024 11:00:00 GMT</pubDate>
+<description>The convoy arrived after a two-day delay.</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_api():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def configure(tmp_path, monkeypatch):
+    """Point warwatch at a fresh store and the given feeds; return the database URL."""
+    url = f"sqlite:///{tmp_path / 'warwatch.db'}"
+
+    def apply(specs: list[FeedSpec]) -> str:
+        (tmp_path / "feeds.toml").write_text(dump_feeds(specs), encoding="utf-8")
+        for name, value in {
+            "WARWATCH_DATA_DIR": str(tmp_path),
+            "WARWATCH_DATABASE_URL": url,
+            "WARWATCH_FEEDS_FILE": str(tmp_path / "feeds.toml"),
+            "WARWATCH_HTTP__READ_TIMEOUT": "1",
+            "WARWATCH_HTTP__MAX_BYTES": "200000",
+            "WARWATCH_POLL__TASK_RETRIES": "1",
+            "WARWATCH_POLL__TASK_RETRY_DELAY_SECONDS": "0.1",
+        }.items():
+            monkeypatch.setenv(name, value)
+        return url
+
+    return apply
+
+
+def run_monitor() -> str:
+    from warwatch.flows.monitor import monitor
+
+    return monitor()
+
+
+def count(url: str, model) -> int:
+    with session(url) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_second_run_sends_validators_and_changes_nothing(feed_server, configure, capsys):
+    feed_server.add("/a.xml", RSS.format(name="Alpha", slug="alpha").encode(), etag='"a1"')
+    feed_server.add("/b.xml", RSS.format(name="Beta", slug="beta").encode(),
+                    last_modified="Mon, 12 Aug 2024 12:00:00 GMT")
+    url = configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml")),
+                     FeedSpec(name="Beta", url=feed_server.url("/b.xml"))])
+
+    first = run_monitor()
+    assert count(url, Article) == 4 and count(url, Delivery) == 4
+    assert "| 2 | 0 | 0 | 4 |" in first
+    printed = capsys.readouterr().out
+    assert "Alpha reports shelling near the river crossing" in printed
+
+    second = run_monitor()
+    assert feed_server.last("/a.xml").headers["if-none-match"] == '"a1"'
+    assert feed_server.last("/b.xml").headers["if-modified-since"] == "Mon, 12 Aug 2024 12:00:00 GMT"
+    assert "| 2 | 2 | 0 | 0 |" in second
+    assert count(url, Article) == 4 and count(url, Delivery) == 4
+    with session(url) as s:
+        assert {d.status for d in s.scalars(select(Delivery))} == {"sent"}
+        assert all(a.url.endswith(("/1", "/2")) for a in s.scalars(select(Article)))
+
+
+def test_broken_feeds_are_recorded_and_never_fail_the_run(feed_server, configure, shared_dir):
+    feed_server.add("/good.xml", RSS.format(name="Good", slug="good").encode())
+    feed_server.add("/error.xml", b"oops", status=500, content_type="text/plain")
+    feed_server.add("/slow.xml", b"late", delay=3)
+    feed_server.add("/hop1", status=302, headers={"Location": "/hop2"})
+    feed_server.add("/hop2", status=301, headers={"Location": "/good.xml"})
+    feed_server.add("/huge.xml", b"<rss>" + b" " * 300_000 + b"</rss>")
+    feed_server.add("/page.html", b"<html><body>Not a feed</body></html>", content_type="text/html")
+    specs = [FeedSpec(name=p.strip("/"), url=feed_server.url(p))
+             for p in ("/good.xml", "/error.xml", "/slow.xml", "/hop1", "/huge.xml", "/page.html")]
+    for path in sorted((shared_dir / "eval-data" / "feeds" / "edge_cases").iterdir()):
+        feed_server.add(f"/edge/{path.name}", path.read_bytes(), content_type="application/xml")
+        specs.append(FeedSpec(name=path.name, url=feed_server.url(f"/edge/{path.name}")))
+    url = configure(specs)
+
+    summary = run_monitor()
+
+    with session(url) as s:
+        feeds = {f.name: f for f in s.scalars(select(Feed))}
+    assert feeds["good.xml"].last_success_at and feeds["hop1"].last_success_at
+    assert feed_server.count("/error.xml") == 2  # the transient 500 was retried once
+    for name, error in [("error.xml", "500"), ("slow.xml", "timed out"), ("huge.xml", "larger than"),
+                        ("page.html", "not an RSS/Atom feed")]:
+        assert feeds[name].consecutive_failures == 1 and error in feeds[name].last_error, name
+        assert name in summary
+    for path in (shared_dir / "eval-data" / "feeds" / "edge_cases").iterdir():
+        feed = feeds[path.name]
+        assert (feed.last_success_at is None) == (feed.last_error is not None), path.name
+
+
+def test_failing_feed_backs_off(feed_server, configure):
+    feed_server.add("/down.xml", b"gone", status=404, content_type="text/plain")
+    url = configure([FeedSpec(name="Down", url=feed_server.url("/down.xml"))])
+    run_monitor()
+    with session(url) as s:
+        feed = s.scalars(select(Feed)).one()
+        assert feed.consecutive_failures == 1
+        assert feed.next_poll_at > utcnow() + timedelta(minutes=9)
+    run_monitor()
+    assert feed_server.count("/down.xml") == 1  # not due yet: skipped

@@ -1,0 +1,95 @@
+"""The state store: migrations, UTC times, and the guard against re-published copies."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from warwatch.articles import store_entries
+from warwatch.config.settings import FeedSpec
+from warwatch.feeds.parse import Entry
+from warwatch.polling import sync_feeds
+from warwatch.store.db import engine_for, session
+from warwatch.store.models import Article
+
+T0 = datetime(2024, 8, 12, 10, 30, tzinfo=timezone.utc)
+
+
+def entry(guid: str, url: str = "", title: str = "Army chief reports gains", text: str = "Body.") -> Entry:
+    return Entry(guid=guid, url=url, title=title, text=text, published=T0, language="en")
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def feed_id(db_url):
+    with session(db_url) as s:
+        (fid,) = sync_feeds(s, [FeedSpec(name="Example", url="https://example.org/feed")])
+        s.commit()
+    return fid
+
+
+def test_migration_creates_schema_in_wal_mode(db_url):
+    engine = engine_for(db_url)
+    assert {"feeds", "articles", "stories", "deliveries", "alembic_version"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_times_come_back_as_aware_utc(db_url, feed_id):
+    kyiv = timezone(timedelta(hours=3))
+    with session(db_url) as s:
+        e = Entry(guid="g", url="", title="t", text="", published=T0.astimezone(kyiv), language=None)
+        store_entries(s, feed_id, [e], T0)
+        s.commit()
+    with session(db_url) as s:
+        published = s.scalar(select(Article.published))
+    assert published == T0 and published.tzinfo == timezone.utc
+
+
+@pytest.mark.parametrize(
+    "second, new",
+    [
+        (entry("g2", "https://example.org/b", title="Another event entirely"), True),
+        (entry("g1", "https://example.org/b", title="Edited headline"), False),  # same guid
+        (entry("g2", "https://example.org/a", title="Edited headline"), False),  # same canonical URL
+        (entry("g2", "https://example.org/b", title="ARMY chief  reports gains"), False),  # same content
+    ],
+    ids=["different", "same-guid", "same-url", "same-content"],
+)
+def test_republished_copy_is_not_new(db_url, feed_id, second, new):
+    with session(db_url) as s:
+        (first,) = store_entries(s, feed_id, [entry("g1", "https://example.org/a")], T0)
+        s.commit()
+        (result,) = store_entries(s, feed_id, [second], T0)
+        s.commit()
+        assert result.new is new
+        assert (result.article_id != first.article_id) is new
+        assert s.scalar(select(Article.id).where(Article.guid == "g1")) == first.article_id
+
+
+def test_copies_inside_one_batch_are_stored_once(db_url, feed_id):
+    with session(db_url) as s:
+        results = store_entries(s, feed_id, [entry("g1", "https://example.org/a"), entry("g2", "https://example.org/a")], T0)
+        s.commit()
+        assert [r.new for r in results] == [True, False]
+        assert results[1].article_id == results[0].article_id
+        assert len(s.scalars(select(Article)).all()) == 1
+
+
+def test_same_guid_in_another_feed_is_new(db_url, feed_id):
+    with session(db_url) as s:
+        (other,) = sync_feeds(s, [FeedSpec(name="Other", url="https://other.example/feed")])
+        a = store_entries(s, feed_id, [entry("g1")], T0)[0]
+        b = store_entries(s, other, [entry("g1")], T0)[0]
+        s.commit()
+    assert a.new and b.new and a.article_id != b.article_id
+
+
+def test_naive_datetimes_are_refused(db_url, feed_id):
+    with session(db_url) as s, pytest.raises(Exception, match="naive"):
+        store_entries(s, feed_id, [Entry("g", "", "t", "", T0.replace(tzinfo=None), None)], T0)
+        s.flush()

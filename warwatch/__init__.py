@@ -1,0 +1,1 @@
+"""warwatch: watch war-news feeds, group stories, flag contradictions, tell Slack."""

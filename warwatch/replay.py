@@ -1,0 +1,137 @@
+"""Replay: JSON Lines articles through the same stages as the monitor flow, offline.
+
+Input lines: ``{"id", "title", "text", "source", "url", "published"}``. Output, one
+JSON object per line: ``{"event": "article", "id", "story", "duplicate_of"}`` for
+every input article, in published order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warwatch.articles import store_entries
+from warwatch.config.settings import FeedSpec
+from warwatch.feeds.normalise import canonical_url, detect_language, html_to_text
+from warwatch.feeds.parse import Entry
+from warwatch.polling import sync_feeds
+from warwatch.stories.assign import assign_stories
+from warwatch.store.models import Article, utcnow
+
+
+class ReplayInputError(Exception):
+    """A bad input line; the message names the line."""
+
+
+class ReplayArticle(BaseModel):
+    id: str
+    title: str
+    text: str = ""
+    source: str
+    url: str = ""
+    published: datetime
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> str:
+        return str(value)
+
+    @field_validator("published")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def read_articles(lines: Iterable[str], name: str) -> list[ReplayArticle]:
+    """Parse and validate every non-blank line, sorted by published time (stable)."""
+    articles = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            articles.append(ReplayArticle.model_validate_json(line))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "line"
+            raise ReplayInputError(f"{name} line {number}: {where}: {err['msg']}") from None
+    return sorted(articles, key=lambda a: a.published)
+
+
+def _feed_spec(source: str) -> FeedSpec:
+    return FeedSpec(name=source, url=f"https://replay.invalid/{source}")
+
+
+def _entry(article: ReplayArticle) -> Entry:
+    text = html_to_text(article.text) if "<" in article.text else article.text
+    return Entry(
+        guid=article.id,
+        url=canonical_url(article.url),
+        title=html_to_text(article.title) if "<" in article.title else article.title,
+        text=text,
+        published=article.published,
+        language=detect_language(f"{article.title} {text}"),
+    )
+
+
+@dataclass(frozen=True)
+class ArticleEvent:
+    id: str
+    story: str
+    duplicate_of: str | None
+
+    def json(self) -> str:
+        return json.dumps({"event": "article", "id": self.id, "story": self.story, "duplicate_of": self.duplicate_of})
+
+
+def replay(session: Session, articles: list[ReplayArticle], batch: int = 256) -> Iterator[ArticleEvent]:
+    """Store and group the articles batch by batch (in published order) and yield their events."""
+    feed_ids = dict(zip(sorted({a.source for a in articles}),
+                        sync_feeds(session, [_feed_spec(s) for s in sorted({a.source for a in articles})])))
+    for start in range(0, len(articles), batch):
+        chunk = articles[start:start + batch]
+        now = utcnow()
+        stored = []
+        for article in chunk:
+            stored += store_entries(session, feed_ids[article.source], [_entry(article)], now)
+        assign_stories(session)
+        session.commit()
+        rows = {
+            row.id: row
+            for row in session.execute(
+                select(Article.id, Article.guid, Article.story_id, Article.duplicate_of_id).where(
+                    Article.id.in_({s.article_id for s in stored})
+                )
+            )
+        }
+        guid_of = _guids(session, {r.duplicate_of_id for r in rows.values() if r.duplicate_of_id})
+        for article, s in zip(chunk, stored):
+            row = rows[s.article_id]
+            if s.new:
+                dup = guid_of.get(row.duplicate_of_id) if row.duplicate_of_id else None
+            else:
+                dup = row.guid  # the same piece re-published: a copy of the stored article
+            yield ArticleEvent(article.id, str(row.story_id), dup)
+
+
+def _guids(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Article.id, Article.guid).where(Article.id.in_(ids))).tuples())
+
+
+def load(path: Path) -> list[ReplayArticle]:
+    """Read a replay file, or raise ReplayInputError with one clear line."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return read_articles(handle, str(path))
+    except OSError as exc:
+        raise ReplayInputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ReplayInputError(f"{path} is not UTF-8 text") from None

@@ -1,0 +1,44 @@
+"""The run summary shown in the Prefect UI and on the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from warwatch.delivery import DeliveryReport
+from warwatch.polling import PollOutcome
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    """Counts from the story stage."""
+
+    new_stories: int = 0
+    updates: int = 0
+    duplicates: int = 0
+    enqueued: int = 0
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")[:200]
+
+
+def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, delivery: DeliveryReport) -> str:
+    """Markdown: the run's figures, then a row per failed feed."""
+    count = {s: sum(o.status == s for o in outcomes) for s in ("ok", "not_modified", "failed")}
+    new_articles = sum(len(o.new_article_ids) for o in outcomes)
+    lines = [
+        "# warwatch monitor run",
+        "",
+        "| feeds polled | not modified | failed | new articles | new stories | coverage updates | duplicates | deliveries sent | deliveries failed |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {len(outcomes)} | {count['not_modified']} | {count['failed']} | {new_articles} | {stage.new_stories} "
+        f"| {stage.updates} | {stage.duplicates} | {delivery.sent} | {delivery.failed} |",
+    ]
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        lines += ["", "## Failed feeds", "", "| feed | consecutive failures | error |", "|---|---|---|"]
+        lines += [f"| {_cell(o.feed_name)} | {o.consecutive_failures} | {_cell(o.error)} |" for o in failed]
+    if delivery.errors:
+        lines += ["", "## Failed deliveries", ""] + [f"- {_cell(e)}" for e in delivery.errors]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""State store: SQLAlchemy models, engine set-up and Alembic migrations."""

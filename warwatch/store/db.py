@@ -1,0 +1,78 @@
+"""Engines, sessions and schema migration (Alembic) for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store cannot be opened; the message is one clear line."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, see _sqlite_begin
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """Take the write lock up front: a deferred transaction that reads and then writes
+    fails with "database is locked" at once, without waiting, when another writer
+    committed in between; BEGIN IMMEDIATE waits for the busy timeout instead."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    """One migrated engine per URL and process; SQLite runs in WAL mode with a busy timeout."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"bad database URL {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise StoreError(f"cannot open database {parsed.render_as_string(hide_password=True)}: {reason}") from None
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@cache
+def _sessions(url: str) -> sessionmaker[Session]:
+    return sessionmaker(engine_for(url), expire_on_commit=False)
+
+
+def session(url: str) -> Session:
+    """A new session on the (migrated) database at ``url``."""
+    return _sessions(url)()
