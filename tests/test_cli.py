@@ -59,3 +59,15 @@ def test_demo_runs_offline_and_shows_the_posts():
     assert "400,000 square miles" in result.stdout
     assert "Meridian Wire" in result.stdout and "warwatch monitor run" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_revoked_slack_token_fails_once_clearly(tmp_path):
+    from warwatch.slack_double import SlackDouble
+
+    with SlackDouble(tokens={"xoxb-old"}, revoked={"xoxb-old"}) as slack:
+        result = warwatch("run", env={"WARWATCH_DATA_DIR": str(tmp_path), "SLACK_BOT_TOKEN": "xoxb-old",
+                                      "WARWATCH_SLACK_CHANNEL": "#war-news", "WARWATCH_SLACK_API_URL": slack.base_url})
+        calls = [c.method for c in slack.calls]
+    assert result.returncode == 2
+    assert result.stderr.strip() == "warwatch: Slack rejected the bot token (token_revoked)"
+    assert calls == ["auth.test"] and "xoxb-old" not in result.stderr + result.stdout

@@ -125,3 +125,19 @@ def test_failing_feed_backs_off(feed_server, configure):
         assert feed.next_poll_at > utcnow() + timedelta(minutes=9)
     run_monitor()
     assert feed_server.count("/down.xml") == 1  # not due yet: skipped
+
+
+def test_stories_are_posted_to_slack_when_configured(feed_server, configure, monkeypatch):
+    from warwatch.slack_double import SlackDouble
+
+    feed_server.add("/a.xml", RSS.format(name="Alpha <!channel>", slug="alpha").encode())
+    configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml"))])
+    with SlackDouble(tokens={"xoxb-flow"}) as slack:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-flow")
+        monkeypatch.setenv("WARWATCH_SLACK_CHANNEL", "#war-news")
+        monkeypatch.setenv("WARWATCH_SLACK_API_URL", slack.base_url)
+        run_monitor()
+        posted = [m.text for m in slack.messages("#war-news")]
+    assert len(posted) == 2
+    assert posted[0].startswith("*Alpha &lt;!channel&gt; reports shelling")
+    assert all("<!channel>" not in text for text in posted)

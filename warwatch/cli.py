@@ -9,6 +9,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -35,10 +36,13 @@ class UsageError(Exception):
 
 
 def _ready_settings() -> Settings:
-    """Settings that load, with a feed list that parses and a store that opens."""
+    """Settings that load, a feed list that parses, a store that opens and a sink that accepts us."""
+    from warwatch.delivery import make_sink
+
     settings = load_settings()
     settings.feeds()
     engine_for(settings.db_url)
+    make_sink(settings).check()
     return settings
 
 
@@ -100,34 +104,34 @@ def _when(moment) -> str | None:
 
 @app.command()
 def demo() -> None:
-    """Run one cycle against the bundled demo feeds on 127.0.0.1, in a throwaway data directory."""
+    """One cycle against bundled demo feeds and a local Slack double, in a throwaway data directory."""
     from warwatch.demo.server import DemoServer
+    from warwatch.slack_double import SlackDouble
 
     workdir = Path(tempfile.mkdtemp(prefix="warwatch-demo-"))
-    for name in ("SLACK_BOT_TOKEN", "WARWATCH_SLACK_CHANNEL", "WARWATCH_SLACK_TOKEN_BLOCK", "PREFECT_API_URL"):
+    for name in ("WARWATCH_SLACK_TOKEN_BLOCK", "PREFECT_API_URL"):
         os.environ.pop(name, None)
-    os.environ.update(
-        WARWATCH_DATA_DIR=str(workdir),
-        WARWATCH_DATABASE_URL=f"sqlite:///{workdir / 'warwatch.db'}",
-        WARWATCH_FEEDS_FILE=str(workdir / "feeds.toml"),
-        PREFECT_HOME=str(workdir / "prefect"),
-    )
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    with DemoServer() as server:
-        (workdir / "feeds.toml").write_text(dump_feeds(server.feed_specs()), encoding="utf-8")
-        err.print(f"demo feeds on {server.base_url}, data in {workdir}")
+    with DemoServer() as feeds_server, SlackDouble(tokens={DEMO_TOKEN}) as slack:
+        os.environ.update(
+            WARWATCH_DATA_DIR=str(workdir),
+            WARWATCH_DATABASE_URL=f"sqlite:///{workdir / 'warwatch.db'}",
+            WARWATCH_FEEDS_FILE=str(workdir / "feeds.toml"),
+            WARWATCH_SLACK_CHANNEL="#war-news",
+            WARWATCH_SLACK_API_URL=slack.base_url,
+            SLACK_BOT_TOKEN=DEMO_TOKEN,
+            PREFECT_HOME=str(workdir / "prefect"),
+        )
+        (workdir / "feeds.toml").write_text(dump_feeds(feeds_server.feed_specs()), encoding="utf-8")
+        err.print(f"demo feeds on {feeds_server.base_url}, Slack double on {slack.base_url}, data in {workdir}")
         _ready_settings()
-        with err.status("running the monitor flow (Prefect starts a temporary server)…") if err.is_terminal else _nothing():
+        with err.status("running the monitor flow (Prefect starts a temporary server)…") if err.is_terminal else nullcontext():
             summary = _run_monitor()
+        slack.transcript(out)
     out.print(Markdown(summary))
 
 
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc) -> None:
-        return None
+DEMO_TOKEN = "xoxb-warwatch-demo"
 
 
 @app.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,6 +29,9 @@ class DeliveryAuthError(Exception):
 class Sink(Protocol):
     name: str
 
+    def check(self) -> None:
+        """Fail early, with DeliveryAuthError, when the sink cannot be used."""
+
     def send(self, delivery: Delivery) -> str | None:
         """Send one message; return its Slack ts when there is one."""
 
@@ -38,6 +43,9 @@ class ConsoleSink:
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console()
+
+    def check(self) -> None:
+        pass
 
     def send(self, delivery: Delivery) -> str | None:
         self.console.rule(f"[bold]{delivery.kind}[/bold]", align="left")
@@ -54,17 +62,28 @@ class SlackSink:
         self.client = WebClient(token=token, base_url=base_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)])
         self.channel = channel
 
+    def check(self) -> None:
+        with _auth_errors():
+            self.client.auth_test()
+
     def send(self, delivery: Delivery) -> str | None:
-        try:
+        with _auth_errors():
             response = self.client.chat_postMessage(
                 channel=delivery.channel or self.channel, text=delivery.text, unfurl_links=False, unfurl_media=False
             )
-        except SlackApiError as exc:
-            error = exc.response.get("error", "unknown_error")
-            if error in AUTH_ERRORS:
-                raise DeliveryAuthError(f"Slack rejected the bot token ({error})") from None
-            raise
         return response["ts"]
+
+
+@contextmanager
+def _auth_errors() -> Iterator[None]:
+    """Turn Slack's token errors into DeliveryAuthError; other API errors pass through."""
+    try:
+        yield
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown_error")
+        if error in AUTH_ERRORS:
+            raise DeliveryAuthError(f"Slack rejected the bot token ({error})") from None
+        raise
 
 
 def make_sink(settings: Settings) -> Sink:
