@@ -41,6 +41,7 @@ FETCHED = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
         ("a < b and c > d", "a < b and c > d"),
         ("<table><tr><td>1</td><td>2</td></tr></table>", "1 2"),
         ("<script>never closed", ""),
+        ("<p>kept</p><![;broken", "kept <![;broken"),
     ],
 )
 def test_html_to_text(html: str, text: str) -> None:
@@ -154,7 +155,9 @@ def test_content_hash_is_sha256_hex() -> None:
         ("The city council voted to repair the old bridge before winter.", "English!", "en"),
         ("Городской совет решил отремонтировать старый мост до наступления зимы.", None, "ru"),
         ("Міська рада вирішила відремонтувати старий міст до початку зими.", None, "uk"),
-        ("Short one", None, None),
+        ("Hi there", None, None),
+        ("Київ. Обстріл", None, "uk"),
+        ("Москва. Заявление", None, "ru"),
         ("12345 67890 !!! ??? 2024-01-01 12:00:00", None, None),
         ("", None, None),
     ],

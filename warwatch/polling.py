@@ -76,7 +76,8 @@ def poll_feed(session: Session, client: httpx.Client, feed_id: int, settings: Se
                         max_bytes=settings.http.max_bytes)
         if fetched.not_modified:
             return _succeeded(session, feed, now, status="not_modified")
-        parsed = parse_feed(fetched.body, headers=fetched.headers, url=fetched.url, fetched_at=now)
+        # the configured URL, not the final one: feedparser resolves guids against it, and they must stay stable
+        parsed = parse_feed(fetched.body, headers=fetched.headers, url=feed.url, fetched_at=now)
     except (FetchError, FeedParseError) as exc:
         if raise_transient and isinstance(exc, TransientFetchError):
             session.rollback()
