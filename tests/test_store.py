@@ -19,6 +19,10 @@ def entry(guid: str, url: str = "", title: str = "Army chief reports gains", tex
     return Entry(guid=guid, url=url, title=title, text=text, published=T0, language="en")
 
 
+def put(s, feed_id: int, *entries: Entry):
+    return store_entries(s, [(feed_id, e) for e in entries], T0)
+
+
 @pytest.fixture
 def db_url(tmp_path):
     return f"sqlite:///{tmp_path / 'store.db'}"
@@ -43,7 +47,7 @@ def test_times_come_back_as_aware_utc(db_url, feed_id):
     kyiv = timezone(timedelta(hours=3))
     with session(db_url) as s:
         e = Entry(guid="g", url="", title="t", text="", published=T0.astimezone(kyiv), language=None)
-        store_entries(s, feed_id, [e], T0)
+        put(s, feed_id, e)
         s.commit()
     with session(db_url) as s:
         published = s.scalar(select(Article.published))
@@ -62,9 +66,9 @@ def test_times_come_back_as_aware_utc(db_url, feed_id):
 )
 def test_republished_copy_is_not_new(db_url, feed_id, second, new):
     with session(db_url) as s:
-        (first,) = store_entries(s, feed_id, [entry("g1", "https://example.org/a")], T0)
+        (first,) = put(s, feed_id, entry("g1", "https://example.org/a"))
         s.commit()
-        (result,) = store_entries(s, feed_id, [second], T0)
+        (result,) = put(s, feed_id, second)
         s.commit()
         assert result.new is new
         assert (result.article_id != first.article_id) is new
@@ -73,7 +77,7 @@ def test_republished_copy_is_not_new(db_url, feed_id, second, new):
 
 def test_copies_inside_one_batch_are_stored_once(db_url, feed_id):
     with session(db_url) as s:
-        results = store_entries(s, feed_id, [entry("g1", "https://example.org/a"), entry("g2", "https://example.org/a")], T0)
+        results = put(s, feed_id, entry("g1", "https://example.org/a"), entry("g2", "https://example.org/a"))
         s.commit()
         assert [r.new for r in results] == [True, False]
         assert results[1].article_id == results[0].article_id
@@ -83,13 +87,13 @@ def test_copies_inside_one_batch_are_stored_once(db_url, feed_id):
 def test_same_guid_in_another_feed_is_new(db_url, feed_id):
     with session(db_url) as s:
         (other,) = sync_feeds(s, [FeedSpec(name="Other", url="https://other.example/feed")])
-        a = store_entries(s, feed_id, [entry("g1")], T0)[0]
-        b = store_entries(s, other, [entry("g1")], T0)[0]
+        a = put(s, feed_id, entry("g1"))[0]
+        b = put(s, other, entry("g1"))[0]
         s.commit()
     assert a.new and b.new and a.article_id != b.article_id
 
 
 def test_naive_datetimes_are_refused(db_url, feed_id):
     with session(db_url) as s, pytest.raises(Exception, match="naive"):
-        store_entries(s, feed_id, [Entry("g", "", "t", "", T0.replace(tzinfo=None), None)], T0)
+        put(s, feed_id, Entry("g", "", "t", "", T0.replace(tzinfo=None), None))
         s.flush()

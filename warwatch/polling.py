@@ -83,7 +83,7 @@ def poll_feed(session: Session, client: httpx.Client, feed_id: int, settings: Se
             session.rollback()
             raise
         return _failed(session, feed, now, settings.poll, str(exc))
-    stored = store_entries(session, feed.id, parsed.entries, now)
+    stored = store_entries(session, [(feed.id, e) for e in parsed.entries], now)
     feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
     return _succeeded(
         session, feed, now, status="ok", entries=len(parsed.entries),
