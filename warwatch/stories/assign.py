@@ -1,13 +1,19 @@
-"""The story stage: put new articles into stories and record the decision."""
+"""The story stage: group new articles into stories, recognise near-identical copies, record why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warwatch.store.models import Article, Story
+from warwatch.config.settings import StorySettings
+from warwatch.embedding import embedding_text
+from warwatch.stories.grouping import Item, StoryGrouper
+from warwatch.stories.vectors import embedding_key, vectors_for
+from warwatch.store.models import Article, Feed, Story
 
 
 @dataclass(frozen=True)
@@ -18,27 +24,78 @@ class Assignment:
     story_id: int
     duplicate_of_id: int | None
     new_story: bool
+    score: float | None = None
+    nearest_id: int | None = None
 
 
-def assign_stories(session: Session) -> list[Assignment]:
-    """Assign every article not yet in a story, in published order; each starts its own story.
+def assign_stories(session: Session, settings: StorySettings,
+                   progress: Callable[[int], None] | None = None) -> list[Assignment]:
+    """Group every article not yet in a story, in published order.
 
     Working from "not yet assigned" rather than from a list of ids makes the stage
-    resume cleanly after a crash between storing and assigning.
+    resume cleanly after a crash. The grouper is rebuilt from the articles of the
+    time window before the first new one, so a run decides as if it had seen
+    everything one by one.
     """
-    articles = session.scalars(
+    pending = session.scalars(
         select(Article).where(Article.story_id.is_(None)).order_by(Article.published, Article.id)
     ).all()
+    if not pending:
+        return []
+    since = pending[0].published - timedelta(hours=settings.window_hours)
+    recent = session.scalars(
+        select(Article).where(Article.story_id.is_not(None), Article.published >= since).order_by(Article.published)
+    ).all()
+    items = _items(session, [*recent, *pending], settings)
+    grouper = StoryGrouper(settings.grouping_params(),
+                           recent=[(items[a.id], a.story_id, a.duplicate_of_id) for a in recent])
+    sources = {feed_id: name for feed_id, name in session.execute(select(Feed.id, Feed.name))}
+    stories: dict[int, Story] = {}
     assignments = []
-    for article in articles:
-        story = Story(
-            title=article.title,
-            first_seen=article.published,
-            last_updated=article.published,
-            article_count=1,
-        )
-        session.add(story)
-        session.flush()
-        article.story_id = story.id
-        assignments.append(Assignment(article.id, story.id, None, True))
+    for done, article in enumerate(pending, 1):
+        decision = grouper.add(items[article.id], new_story_key=lambda a=article: _new_story(session, a, stories))
+        story = stories.get(decision.story) or session.get_one(Story, decision.story)
+        stories[story.id] = story
+        article.story_id, article.duplicate_of_id = story.id, decision.duplicate_of
+        article.score, article.nearest_id = decision.score, decision.nearest
+        _cover(story, article, sources[article.feed_id])
+        assignments.append(Assignment(article.id, story.id, decision.duplicate_of, decision.new_story,
+                                      decision.score, decision.nearest))
+        if progress:
+            progress(done)
+    session.flush()
     return assignments
+
+
+def _items(session: Session, articles: list[Article], settings: StorySettings) -> dict[int, Item]:
+    """Grouper items; articles in a language the model does not cover get no vector."""
+    model = settings.model_name
+    texts = {a.id: embedding_text(a.title, a.text) for a in articles}
+    usable = {a.id for a in articles if a.language in settings.model_languages or a.language is None}
+    for article in articles:
+        if article.id in usable:
+            article.embedding_key = embedding_key(model, texts[article.id])
+    vectors = vectors_for(session, model, {a.embedding_key: texts[a.id] for a in articles if a.id in usable})
+    return {
+        a.id: Item(a.id, vectors[a.embedding_key] if a.id in usable else None, texts[a.id], a.published,
+                   str(a.feed_id))
+        for a in articles
+    }
+
+
+def _new_story(session: Session, article: Article, stories: dict[int, Story]) -> int:
+    story = Story(title=article.title, first_seen=article.published, last_updated=article.published,
+                  article_count=0, sources=[])
+    session.add(story)
+    session.flush()
+    stories[story.id] = story
+    return story.id
+
+
+def _cover(story: Story, article: Article, source: str) -> None:
+    """Update the story's coverage incrementally."""
+    story.article_count += 1
+    story.first_seen = min(story.first_seen, article.published)
+    story.last_updated = max(story.last_updated, article.published)
+    if source not in story.sources:
+        story.sources = [*story.sources, source]

@@ -1,0 +1,43 @@
+"""Quality on the dev data through the public commands (`replay`, `pairs`) and evalkit's scorers.
+
+    python benchmarks/quality.py        # writes benchmarks/results/quality.json
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import DEV, evalkit, figures, save
+
+WARWATCH = [sys.executable, "-m", "warwatch"]
+
+
+def run(command: list[str], source: Path, target: Path) -> None:
+    with open(source, encoding="utf-8") as stdin, open(target, "w", encoding="utf-8") as stdout:
+        subprocess.run([*WARWATCH, *command, "-", "--json"], stdin=stdin, stdout=stdout, check=True)
+
+
+def main() -> None:
+    uci = DEV / "news-stories" / "uci_headlines.csv"
+    mrpc = DEV / "paraphrase" / "msr_paraphrase_train.txt"
+    war = DEV / "war-claims" / "moskva_bakhmut_kakhovka.jsonl"
+    expected = DEV / "war-claims" / "moskva_bakhmut_kakhovka.expected.json"
+    result = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        evalkit("stories-input", uci, stdout=work / "uci.jsonl")
+        run(["replay"], work / "uci.jsonl", work / "uci.out")
+        result["uci_stories"] = figures(evalkit("score-stories", uci, work / "uci.out"))
+        evalkit("pairs-input", mrpc, stdout=work / "mrpc.tsv")
+        run(["pairs"], work / "mrpc.tsv", work / "mrpc.out")
+        result["mrpc_paraphrase"] = figures(evalkit("score-pairs", mrpc, work / "mrpc.out"))
+        run(["replay"], war, work / "war.out")
+        result["war_claims"] = figures(evalkit("score-claims", expected, work / "war.out"))
+    save("quality", result)
+
+
+if __name__ == "__main__":
+    main()

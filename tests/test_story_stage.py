@@ -1,0 +1,97 @@
+"""The story stage against a real store and the real offline model."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+import warwatch.stories.vectors as vectors_module
+from warwatch.articles import store_entries
+from warwatch.config.settings import FeedSpec, StorySettings
+from warwatch.feeds.parse import Entry
+from warwatch.outbox import enqueue_assignments
+from warwatch.polling import sync_feeds
+from warwatch.stories.assign import assign_stories
+from warwatch.store.db import session
+from warwatch.store.models import Article, Delivery, Embedding, Story
+
+T0 = datetime(2024, 8, 12, 9, 0, tzinfo=timezone.utc)
+
+
+def entry(guid: str, title: str, text: str = "", hours: float = 0, language: str | None = "en") -> Entry:
+    return Entry(guid=guid, url=f"https://news.example/{guid}", title=title, text=text,
+                 published=T0 + timedelta(hours=hours), language=language)
+
+
+@pytest.fixture
+def store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'stories.db'}"
+    with session(url) as s:
+        feeds = sync_feeds(s, [FeedSpec(name=n, url=f"https://{n}.example/rss") for n in ("wire", "ledger", "blaze")])
+        s.commit()
+        yield s, feeds
+
+
+def add(s, feed_id: int, *entries: Entry):
+    stored = store_entries(s, [(feed_id, e) for e in entries], T0)
+    assignments = assign_stories(s, StorySettings())
+    enqueue_assignments(s, assignments, "#war-news")
+    s.commit()
+    return stored, {a.article_id: a for a in assignments}
+
+
+def test_same_event_joins_different_events_stay_apart_reprint_is_a_copy(store):
+    s, (wire, ledger, blaze) = store
+    (a,), _ = add(s, wire, entry("a", "Dam on the Dnipro destroyed, flooding villages downstream",
+                                 "Officials ordered evacuations as water poured through the breach."))
+    (b,), _ = add(s, ledger, entry("b", "Thousands evacuated as floodwater spreads after dam breach on Dnipro",
+                                   "Rescuers moved residents of riverside towns to higher ground.", hours=3))
+    (c,), _ = add(s, blaze, entry("c", "Grain ship leaves Odesa under new corridor arrangement",
+                                  "The vessel carried wheat bound for ports in the Mediterranean.", hours=4))
+    (d,), decided = add(s, blaze, entry("d", "Dam on the Dnipro destroyed, flooding villages downstream",
+                                        "Officials ordered evacuations as water poured through the breach!",
+                                        hours=5))
+    story = {x: s.get(Article, x.article_id).story_id for x in (a, b, c, d)}
+    assert story[a] == story[b] == story[d] != story[c]
+    assert decided[d.article_id].duplicate_of_id == a.article_id
+    joined = s.get(Article, b.article_id)
+    assert joined.score is not None and joined.nearest_id == a.article_id
+    dam = s.get(Story, story[a])
+    assert dam.article_count == 3 and dam.sources == ["wire", "ledger", "blaze"]
+    assert dam.first_seen == T0 and dam.last_updated == T0 + timedelta(hours=5)
+    kinds = {article_id: kind for article_id, kind in s.execute(select(Delivery.article_id, Delivery.kind))}
+    assert kinds == {a.article_id: "story", b.article_id: "update", c.article_id: "story"}
+
+
+def test_other_languages_group_only_with_near_exact_copies(store):
+    s, (wire, ledger, _) = store
+    title = "Київ: нічна атака дронів, уламки впали у двох районах"
+    (a,), _ = add(s, wire, entry("a", "Kyiv: overnight drone attack, debris fell in two districts"))
+    (b,), _ = add(s, wire, entry("b", title, language="uk", hours=1))
+    (c,), decided = add(s, ledger, entry("c", title + ".", language="uk", hours=2))
+    stories = {x: s.get(Article, x.article_id).story_id for x in (a, b, c)}
+    assert stories[a] != stories[b] == stories[c]
+    assert decided[c.article_id].duplicate_of_id == b.article_id
+    assert s.get(Article, b.article_id).embedding_key is None
+
+
+def test_refetched_text_is_not_encoded_again(store, monkeypatch):
+    s, (wire, ledger, _) = store
+    encoded: list[str] = []
+    real = vectors_module.encode
+    monkeypatch.setattr(vectors_module, "encode", lambda model, texts: encoded.extend(texts) or real(model, texts))
+    add(s, wire, entry("a", "Air defence downs drones over the capital", "Debris damaged two houses."))
+    add(s, wire, entry("a", "Air defence downs drones over the capital", "Debris damaged two houses."))
+    add(s, ledger, entry("b", "Air defence downs drones over the capital", "Debris damaged two houses."))
+    assert len(encoded) == 1
+    assert s.scalar(select(func.count()).select_from(Embedding)) == 1
+    assert s.scalar(select(func.count()).select_from(Article)) == 2
+
+
+def test_rerun_assigns_nothing_twice(store):
+    s, (wire, _, _) = store
+    add(s, wire, entry("a", "Bridge struck overnight", "Traffic was halted in both directions."))
+    assert assign_stories(s, StorySettings()) == []
+    assert s.scalar(select(func.count()).select_from(Delivery)) == 1
