@@ -23,6 +23,7 @@ from pydantic_settings import (
 )
 
 from warwatch.embedding import default_model_path
+from warwatch.routing import Rule, check_routes
 from warwatch.stories.grouping import GroupingParams
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -83,7 +84,10 @@ class StorySettings(BaseModel):
     join_stale: float = GroupingParams.join_stale
     freshness_hours: float = GroupingParams.freshness_hours
     window_hours: float = GroupingParams.window_hours
-    duplicate_threshold: float = GroupingParams.duplicate_threshold
+    duplicate_threshold: float = 1.3
+    """Near-duplicate score above which a story article is a copy (reprint, small edit) and posts nothing."""
+    paraphrase_threshold: float = GroupingParams.duplicate_threshold
+    """The looser score above which ``warwatch pairs`` calls two texts duplicates (same content reworded)."""
 
     @property
     def model_name(self) -> str:
@@ -117,6 +121,10 @@ class Settings(BaseSettings):
     slack_channel: str | None = None
     slack_token_block: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_pace_seconds: float = 1.0
+    routes: list[Rule] = []
+    mutes: list[Rule] = []
+    digest_cron: str = "0 7 * * *"
 
     @field_validator("timezone")
     @classmethod
@@ -126,6 +134,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown timezone {tz!r}") from None
         return tz
+
+    @field_validator("routes")
+    @classmethod
+    def _routes_have_channels(cls, routes: list[Rule]) -> list[Rule]:
+        check_routes(routes)
+        return routes
 
     @classmethod
     def settings_customise_sources(

@@ -19,7 +19,7 @@ def assign_stories_task() -> StageSummary:
     settings = load_settings()
     with session(settings.db_url) as s:
         assignments = assign_stories(s, settings.stories)
-        enqueued = enqueue_assignments(s, assignments, settings.slack_channel)
+        enqueued = enqueue_assignments(s, assignments, settings)
         s.commit()
         rows = story_decision_rows(s, assignments)
     if rows:

@@ -72,7 +72,7 @@ def test_second_run_sends_validators_and_changes_nothing(feed_server, configure,
     first = run_monitor()
     # Beta's items are copies of Alpha's but for the outlet's name: duplicates, which post nothing
     assert count(url, Article) == 4 and count(url, Delivery) == 2
-    assert "| 2 | 0 | 0 | 4 |" in first and "| 2 | 2 | 0 |" in first  # 2 duplicates, 2 sent, 0 failed
+    assert "| 2 | 0 | 0 | 4 |" in first and "| 2 | 2 | 0 | 0 |" in first  # 2 duplicates, 2 sent, none failed or waiting
     printed = capsys.readouterr().out
     assert "reports shelling near the river crossing" in printed
 
@@ -128,17 +128,30 @@ def test_failing_feed_backs_off(feed_server, configure):
     assert feed_server.count("/down.xml") == 1  # not due yet: skipped
 
 
-def test_stories_are_posted_to_slack_when_configured(feed_server, configure, monkeypatch):
+HOSTILE = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>
+<item><title>&lt;!channel&gt; Breaking &lt;http://evil.example|bbc.co.uk&gt;</title><guid>h-1</guid>
+<link>https://hostile.example/1</link><pubDate>Mon, 12 Aug 2024 10:00:00 GMT</pubDate>
+<description>Ping &lt;!here&gt; and &lt;@U024BE7LH&gt; now.</description></item>
+</channel></rss>"""
+
+
+def test_stories_are_posted_to_slack_and_feed_text_cannot_ping_or_disguise_links(feed_server, configure,
+                                                                                  monkeypatch):
     from warwatch.slack_double import SlackDouble
 
-    feed_server.add("/a.xml", RSS.format(name="Alpha <!channel>", slug="alpha").encode())
-    configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml"))])
+    feed_server.add("/a.xml", RSS.format(name="Alpha", slug="alpha").encode())
+    feed_server.add("/h.xml", HOSTILE.encode())
+    configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml")),
+               FeedSpec(name="<!everyone> Hostile", url=feed_server.url("/h.xml"))])
     with SlackDouble(tokens={"xoxb-flow"}) as slack:
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-flow")
         monkeypatch.setenv("WARWATCH_SLACK_CHANNEL", "#war-news")
         monkeypatch.setenv("WARWATCH_SLACK_API_URL", slack.base_url)
+        monkeypatch.setenv("WARWATCH_SLACK_PACE_SECONDS", "0.01")
         run_monitor()
-        posted = [m.text for m in slack.messages("#war-news")]
-    assert len(posted) == 2
-    assert posted[0].startswith("*Alpha &lt;!channel&gt; reports shelling")
-    assert all("<!channel>" not in text for text in posted)
+        posted = slack.messages("#war-news")
+        everything = str([(m.text, m.blocks, [(r.text, r.blocks) for r in m.replies]) for m in posted])
+    assert "Breaking" in everything and "reports shelling" in everything
+    for dangerous in ("<!channel>", "<!here>", "<!everyone>", "<@U024BE7LH>", "|bbc.co.uk>", "<http://evil"):
+        assert dangerous not in everything

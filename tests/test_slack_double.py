@@ -281,6 +281,134 @@ def test_history_pagination_and_bounds(client: WebClient) -> None:
     assert api_error(client.conversations_history, channel="C0NOPE")["error"] == "channel_not_found"
 
 
+# -- conversations.replies -----------------------------------------------------------
+
+STORY_META = {"event_type": "story_posted", "event_payload": {"story_id": 42}}
+SOURCE_META = {"event_type": "source_added", "event_payload": {"story_id": 42, "article_id": 7}}
+
+
+def thread(client: WebClient, replies: int) -> tuple[str, list[str]]:
+    """Post a parent and ``replies`` replies in C0NEWS; returns (parent ts, reply ts values)."""
+    parent = client.chat_postMessage(channel="C0NEWS", text="Story: port strike", metadata=STORY_META)["ts"]
+    ts = [client.chat_postMessage(channel="C0NEWS", text=f"r{i}", thread_ts=parent)["ts"] for i in range(replies)]
+    return parent, ts
+
+
+def test_replies_parent_first_then_replies_oldest_first(slack: SlackDouble, client: WebClient) -> None:
+    parent, ts = thread(client, 2)
+    loud = client.chat_postMessage(channel="C0NEWS", text="claims differ", thread_ts=parent, reply_broadcast=True)
+    response = client.conversations_replies(channel="C0NEWS", ts=parent)
+    messages = response["messages"]
+    assert [m["ts"] for m in messages] == [parent, *ts, loud["ts"]]
+    assert [m["text"] for m in messages] == ["Story: port strike", "r0", "r1", "claims differ"]
+    assert all(m["thread_ts"] == parent for m in messages)
+    assert all(m["user"] and m["bot_id"] for m in messages)
+    assert messages[0]["reply_count"] == 3 and messages[0]["latest_reply"] == loud["ts"]
+    assert messages[3]["subtype"] == "thread_broadcast"
+    assert not response["has_more"] and response["response_metadata"]["next_cursor"] == ""
+    assert "metadata" not in messages[0]
+    assert slack.calls[-1].method == "conversations.replies" and slack.calls[-1].error is None
+
+
+def test_replies_metadata_on_parent_and_replies(slack: SlackDouble, client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="C0NEWS", text="Story", metadata=STORY_META)["ts"]
+    reply = client.chat_postMessage(channel="C0NEWS", text="source", thread_ts=parent, metadata=SOURCE_META)
+    client.chat_postMessage(channel="C0NEWS", text="no metadata", thread_ts=parent)
+    assert reply["message"]["metadata"] == SOURCE_META
+    assert [r.metadata for r in slack.replies("C0NEWS", parent)] == [SOURCE_META, None]
+    messages = client.conversations_replies(channel="C0NEWS", ts=parent, include_all_metadata=True)["messages"]
+    assert [m.get("metadata") for m in messages] == [STORY_META, SOURCE_META, None]
+    plain = client.conversations_replies(channel="C0NEWS", ts=parent, include_all_metadata=False)["messages"]
+    assert all("metadata" not in m for m in plain)
+    history = client.conversations_history(channel="C0NEWS", include_all_metadata=True)["messages"]
+    assert [m["metadata"] for m in history] == [STORY_META]  # top-level only; replies stay in the thread
+
+
+def test_replies_by_reply_ts_and_unthreaded_message(client: WebClient) -> None:
+    parent, ts = thread(client, 2)
+    by_reply = client.conversations_replies(channel="#war-news", ts=ts[1])["messages"]
+    assert [m["ts"] for m in by_reply] == [parent, *ts]
+    lone = client.chat_postMessage(channel="C0NEWS", text="no replies yet")["ts"]
+    [message] = client.conversations_replies(channel="C0NEWS", ts=lone)["messages"]
+    assert message["ts"] == lone and message["text"] == "no replies yet" and "reply_count" not in message
+
+
+def test_replies_pagination(client: WebClient) -> None:
+    parent, ts = thread(client, 4)
+    first = client.conversations_replies(channel="C0NEWS", ts=parent, limit=2)
+    assert [m["ts"] for m in first["messages"]] == [parent, ts[0]] and first["has_more"]
+    cursor = first["response_metadata"]["next_cursor"]
+    second = client.conversations_replies(channel="C0NEWS", ts=parent, limit=2, cursor=cursor)
+    assert [m["ts"] for m in second["messages"]] == ts[1:3] and second["has_more"]
+    paged = client.conversations_replies(channel="C0NEWS", ts=parent, limit=2)  # slack_sdk follows the cursor
+    pages = [[m["ts"] for m in page["messages"]] for page in paged]
+    assert pages == [[parent, ts[0]], ts[1:3], [ts[3]]]
+    last = client.conversations_replies(
+        channel="C0NEWS", ts=parent, limit=2, cursor=second["response_metadata"]["next_cursor"]
+    )
+    assert not last["has_more"] and last["response_metadata"]["next_cursor"] == ""
+    everything = client.conversations_replies(channel="C0NEWS", ts=parent, limit=0)["messages"]
+    assert len(everything) == 5  # limit 0 means the default
+
+
+def test_replies_oldest_latest_inclusive(client: WebClient) -> None:
+    parent, ts = thread(client, 4)
+    between = client.conversations_replies(channel="C0NEWS", ts=parent, oldest=ts[0], latest=ts[3])["messages"]
+    assert [m["ts"] for m in between] == ts[1:3]
+    inclusive = client.conversations_replies(
+        channel="C0NEWS", ts=parent, oldest=ts[0], latest=ts[3], inclusive=True
+    )["messages"]
+    assert [m["ts"] for m in inclusive] == ts
+    newer = client.conversations_replies(channel="C0NEWS", ts=parent, oldest=ts[2])["messages"]
+    assert [m["ts"] for m in newer] == [ts[3]]
+    upto = client.conversations_replies(channel="C0NEWS", ts=parent, latest=ts[1], inclusive=True)["messages"]
+    assert [m["ts"] for m in upto] == [parent, ts[0], ts[1]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"channel": "C0NEWS", "ts": "1000000000.000001"}, "thread_not_found"),
+        ({"channel": "C0NEWS", "ts": "not-a-ts"}, "thread_not_found"),
+        ({"channel": "C0NOPE", "ts": "PARENT"}, "channel_not_found"),
+        ({"channel": "#nope", "ts": "PARENT"}, "channel_not_found"),
+        ({"channel": "private", "ts": "PARENT"}, "not_in_channel"),
+        ({"channel": "C0NEWS", "ts": "PARENT", "cursor": "bogus!"}, "invalid_cursor"),
+        ({"channel": "C0NEWS", "ts": "PARENT", "oldest": "soon"}, "invalid_ts_oldest"),
+        ({"channel": "C0NEWS", "ts": "PARENT", "latest": "later"}, "invalid_ts_latest"),
+        ({"channel": "C0NEWS", "ts": "PARENT", "limit": "lots"}, "invalid_limit"),
+    ],
+)
+def test_replies_errors(slack: SlackDouble, client: WebClient, kwargs: dict, error: str) -> None:
+    parent, _ = thread(client, 1)
+    kwargs = {key: parent if value == "PARENT" else value for key, value in kwargs.items()}
+    assert api_error(client.conversations_replies, **kwargs)["error"] == error
+    assert slack.calls[-1].error == error
+
+
+def test_replies_thread_in_other_channel_is_not_found() -> None:
+    with SlackDouble(tokens={TOKEN}, channels={"C0NEWS": "war-news", "C0ALT": "alerts"}) as double:
+        client = WebClient(token=TOKEN, base_url=double.base_url)
+        parent, _ = thread(client, 1)
+        assert api_error(client.conversations_replies, channel="C0ALT", ts=parent)["error"] == "thread_not_found"
+
+
+@pytest.mark.parametrize(
+    ("token", "error"), [("xoxb-wrong", "invalid_auth"), (None, "not_authed"), ("xoxb-revoked", "token_revoked")]
+)
+def test_replies_token_errors(slack: SlackDouble, client: WebClient, token: str | None, error: str) -> None:
+    parent, _ = thread(client, 1)
+    other = WebClient(token=token, base_url=slack.base_url)
+    assert api_error(other.conversations_replies, channel="C0NEWS", ts=parent)["error"] == error
+
+
+def test_replies_archived_channel_is_readable(slack: SlackDouble, client: WebClient) -> None:
+    slack.archived.discard("C0OLD")
+    parent = client.chat_postMessage(channel="C0OLD", text="old story")["ts"]
+    slack.archived.add("C0OLD")
+    assert [m["ts"] for m in client.conversations_replies(channel="#old-news", ts=parent)["messages"]] == [parent]
+
+
 # -- faults ------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 import warwatch.stories.vectors as vectors_module
 from warwatch.articles import store_entries
-from warwatch.config.settings import FeedSpec, StorySettings
+from warwatch.config.settings import FeedSpec, Settings, StorySettings
 from warwatch.feeds.parse import Entry
 from warwatch.outbox import enqueue_assignments
 from warwatch.polling import sync_feeds
@@ -37,7 +37,7 @@ def store(tmp_path):
 def add(s, feed_id: int, *entries: Entry):
     stored = store_entries(s, [(feed_id, e) for e in entries], T0)
     assignments = assign_stories(s, StorySettings())
-    enqueue_assignments(s, assignments, "#war-news")
+    enqueue_assignments(s, assignments, Settings(slack_channel="#war-news"))
     s.commit()
     return stored, {a.article_id: a for a in assignments}
 

@@ -70,17 +70,23 @@ def run() -> None:
 
 @app.command()
 def serve() -> None:
-    """Serve the monitor flow on the configured cron schedule (runs until stopped)."""
+    """Serve the monitor flow (schedule_cron) and the digest flow (digest_cron) until stopped.
+
+    Schedules need a Prefect server: run `prefect server start` and set PREFECT_API_URL.
+    """
     settings = _ready_settings()
+    from prefect import serve as prefect_serve
     from prefect.schedules import Cron
 
+    from warwatch.flows.digest import digest
     from warwatch.flows.monitor import monitor
 
-    monitor.serve(
-        name="warwatch-monitor",
-        schedules=[Cron(settings.schedule_cron, timezone=settings.timezone)],
+    prefect_serve(
+        monitor.to_deployment(name="warwatch-monitor", schedules=[Cron(settings.schedule_cron, timezone=settings.timezone)],
+                              concurrency_limit=1),
+        digest.to_deployment(name="warwatch-digest", schedules=[Cron(settings.digest_cron, timezone=settings.timezone)],
+                             concurrency_limit=1),
         pause_on_shutdown=False,
-        global_limit=1,
     )
 
 

@@ -3,41 +3,95 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warwatch.messages import coverage_text, story_text
+from warwatch.config.settings import Settings
+from warwatch.routing import ArticleFacts, route
+from warwatch.slack_messages import (
+    ContradictionView,
+    SlackMessage,
+    contradiction_message,
+    coverage_message,
+    digest_message,
+    story_message,
+)
 from warwatch.stories.assign import Assignment
 from warwatch.store.models import Article, Delivery, Feed
+from warwatch.views import coverage_view, digest_view, story_view
+
+CONSOLE = "console"
+"""The channel name used when no Slack channel is configured and messages go to the console."""
 
 
-def enqueue(session: Session, *, key: str, kind: str, text: str, channel: str | None,
-            story_id: int | None = None, article_id: int | None = None) -> bool:
+def default_channel(settings: Settings) -> str:
+    return settings.slack_channel or CONSOLE
+
+
+def enqueue(session: Session, *, key: str, kind: str, messages: list[SlackMessage], channel: str,
+            story_id: int | None = None, article_id: int | None = None, broadcast: bool = False) -> bool:
     """Add a pending delivery unless one with ``key`` exists; True when added."""
     if session.scalar(select(Delivery.id).where(Delivery.key == key)) is not None:
         return False
-    session.add(Delivery(key=key, kind=kind, text=text, channel=channel, story_id=story_id, article_id=article_id))
+    session.add(Delivery(
+        key=key, kind=kind, channel=channel, story_id=story_id, article_id=article_id, broadcast=broadcast,
+        text=messages[0].text, payload=[{"text": m.text, "blocks": m.blocks} for m in messages],
+    ))
     session.flush()
     return True
 
 
-def enqueue_assignments(session: Session, assignments: Iterable[Assignment], channel: str | None) -> int:
-    """One delivery per new story, one coverage update per later non-duplicate article."""
+def story_parent(session: Session, story_id: int) -> Delivery | None:
+    """The delivery that posts the story's parent message, if the story was posted at all."""
+    return session.scalar(select(Delivery).where(Delivery.key == f"story:{story_id}"))
+
+
+def _facts(article: Article, feed: Feed) -> ArticleFacts:
+    return ArticleFacts(feed=feed.name, tags=list(feed.tags), title=article.title, text=article.text,
+                        language=article.language)
+
+
+def enqueue_assignments(session: Session, assignments: Iterable[Assignment], settings: Settings) -> int:
+    """One delivery per new story, routed by its first article; one coverage update, in the story's
+    channel and thread, per later non-duplicate article. Copies and muted articles post nothing."""
     added = 0
     for a in assignments:
         if a.duplicate_of_id is not None:
             continue
-        article = session.get(Article, a.article_id)
-        feed = session.get(Feed, article.feed_id)
+        article = session.get_one(Article, a.article_id)
+        facts = _facts(article, session.get_one(Feed, article.feed_id))
         if a.new_story:
-            added += enqueue(session, key=f"story:{a.story_id}", kind="story", text=story_text(article, feed),
-                             channel=channel, story_id=a.story_id, article_id=a.article_id)
-        else:
-            added += enqueue(session, key=f"update:{a.article_id}", kind="update",
-                             text=coverage_text(article, feed), channel=channel,
-                             story_id=a.story_id, article_id=a.article_id)
+            channel = route(facts, settings.routes, settings.mutes, default_channel(settings))
+            if channel is not None:
+                added += enqueue(session, key=f"story:{a.story_id}", kind="story", channel=channel,
+                                 messages=story_message(story_view(session, a.story_id)),
+                                 story_id=a.story_id, article_id=a.article_id)
+            continue
+        parent = story_parent(session, a.story_id)
+        if parent is None or route(facts, [], settings.mutes, parent.channel) is None:
+            continue
+        added += enqueue(session, key=f"update:{a.article_id}", kind="update", channel=parent.channel,
+                         messages=coverage_message(coverage_view(session, a.article_id)),
+                         story_id=a.story_id, article_id=a.article_id)
     return added
+
+
+def enqueue_alert(session: Session, *, key: str, story_id: int, view: ContradictionView) -> bool:
+    """A contradiction alert: a reply in the story's thread, broadcast to the channel."""
+    parent = story_parent(session, story_id)
+    if parent is None:
+        return False
+    return enqueue(session, key=key, kind="alert", channel=parent.channel, story_id=story_id, broadcast=True,
+                   messages=contradiction_message(view))
+
+
+def enqueue_digest(session: Session, settings: Settings, since: datetime, until: datetime, label: str) -> bool:
+    """The digest for [since, until), once per ``label`` (e.g. its local date)."""
+    feed_ids = [f.id for f in session.scalars(select(Feed).where(Feed.url.in_([s.url for s in settings.feeds()])))]
+    return enqueue(session, key=f"digest:{label}", kind="digest", channel=default_channel(settings),
+                   messages=digest_message(digest_view(session, since, until, feed_ids)))
 
 
 def pending(session: Session) -> list[Delivery]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -62,7 +62,7 @@ def score_pairs(pairs: list[Pair], settings: StorySettings) -> list[PairResult]:
     usable = [t for t in texts if detect_language(t) in (*settings.model_languages, None)]
     vectors = dict(zip(usable, encode(load_model(settings.model_name), usable)))
     features = {t: TextFeatures.of(t) for t in texts}
-    params = settings.grouping_params()
+    params = replace(settings.grouping_params(), duplicate_threshold=settings.paraphrase_threshold)
     results = []
     for pair in pairs:
         va, vb = vectors.get(pair.a), vectors.get(pair.b)

@@ -34,17 +34,18 @@ def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, d
     lines = [
         "# warwatch monitor run",
         "",
-        "| feeds polled | not modified | failed | new articles | new stories | coverage updates | duplicates | deliveries sent | deliveries failed |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| feeds polled | not modified | failed | new articles | new stories | coverage updates | duplicates "
+        "| deliveries sent | deliveries failed | deliveries waiting |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         f"| {len(outcomes)} | {count['not_modified']} | {count['failed']} | {new_articles} | {stage.new_stories} "
-        f"| {stage.updates} | {stage.duplicates} | {delivery.sent} | {delivery.failed} |",
+        f"| {stage.updates} | {stage.duplicates} | {delivery.sent} | {delivery.failed} | {delivery.waiting} |",
     ]
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         lines += ["", "## Failed feeds", "", "| feed | consecutive failures | error |", "|---|---|---|"]
         lines += [f"| {_cell(o.feed_name)} | {o.consecutive_failures} | {_cell(o.error)} |" for o in failed]
     if delivery.errors:
-        lines += ["", "## Failed deliveries", ""] + [f"- {_cell(e)}" for e in delivery.errors]
+        lines += ["", "## Deliveries not sent", ""] + [f"- {_cell(e)}" for e in delivery.errors]
     return "\n".join(lines) + "\n"
 
 

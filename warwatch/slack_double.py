@@ -7,8 +7,8 @@ Usage::
         client.chat_postMessage(channel="#war-news", text="Shelling reported near the bridge")
         assert slack.messages("C0NEWS")[0].text == "Shelling reported near the bridge"
 
-It serves ``auth.test``, ``chat.postMessage``, ``chat.update`` and
-``conversations.history`` with Slack's rules and error names (HTTP 200 with
+It serves ``auth.test``, ``chat.postMessage``, ``chat.update``,
+``conversations.history`` and ``conversations.replies`` with Slack's rules and error names (HTTP 200 with
 ``{"ok": false, "error": ...}``), accepts form-encoded or JSON bodies and the
 token as ``Authorization: Bearer`` or a ``token`` parameter, and records every
 call. Faults: ``rate_limit`` (HTTP 429 + ``Retry-After``), ``fail_next``
@@ -54,6 +54,8 @@ MAX_MARKDOWN_TEXT = 12_000
 MAX_BLOCK_ID = 255
 DEFAULT_HISTORY_LIMIT = 100
 MAX_HISTORY_LIMIT = 999
+DEFAULT_REPLIES_LIMIT = 1000
+MAX_REPLIES_LIMIT = 1000
 BLOCK_TYPES = frozenset(
     {"actions", "context", "divider", "file", "header", "image", "input", "markdown", "rich_text", "section", "video"}
 )
@@ -344,6 +346,7 @@ class SlackDouble:
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "conversations.history": self._history,
+            "conversations.replies": self._replies,
         }.get(method)
         if handler is None:
             raise _ApiError("unknown_method")
@@ -409,34 +412,45 @@ class SlackDouble:
         return {"ok": True, "channel": cid, "ts": message.ts, "text": text, "message": _wire(message, metadata=True)}
 
     def _history(self, params: Params, now: float) -> dict[str, Any]:
-        cid = self._channel(params)
-        if cid in self.not_member:
-            raise _ApiError("not_in_channel")
-        inclusive = _truthy(params.get("inclusive"))
-        oldest = _ts_param(params.get("oldest"), "invalid_ts_oldest")
-        latest = _ts_param(params.get("latest"), "invalid_ts_latest")
-        try:
-            limit = int(params.get("limit") or DEFAULT_HISTORY_LIMIT)
-        except (TypeError, ValueError):
-            raise _ApiError("invalid_limit") from None
-        limit = min(limit, MAX_HISTORY_LIMIT) if limit > 0 else DEFAULT_HISTORY_LIMIT
-        start = _decode_cursor(str(params["cursor"])) if params.get("cursor") else None
+        cid = self._readable(params)
+        window = _Window.parse(params, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT)
         broadcasts = [m for m in self._broadcasts if m.channel == cid]
         visible = sorted(self._top[cid] + broadcasts, key=lambda m: Decimal(m.ts), reverse=True)
-        selected = [
-            m
-            for m in visible
-            if (oldest is None or Decimal(m.ts) > oldest or (inclusive and Decimal(m.ts) == oldest))
-            and (latest is None or Decimal(m.ts) < latest or (inclusive and Decimal(m.ts) == latest))
-            and (start is None or Decimal(m.ts) <= start)
-        ]
-        page, rest = selected[:limit], selected[limit:]
+        selected = [m for m in visible if window.admits(m.ts) and window.before_cursor(m.ts)]
+        page, rest = selected[: window.limit], selected[window.limit :]
         with_metadata = _truthy(params.get("include_all_metadata"))
         return {
             "ok": True,
             "messages": [_wire(m, metadata=with_metadata) for m in page],
             "has_more": bool(rest),
             "pin_count": 0,
+            "response_metadata": {"next_cursor": _encode_cursor(rest[0].ts) if rest else ""},
+        }
+
+    def _replies(self, params: Params, now: float) -> dict[str, Any]:
+        """A thread, oldest first: the parent, then its replies (broadcast or not).
+
+        ``ts`` may name the parent or any reply in the thread; an unthreaded
+        message comes back alone. ``oldest``/``latest``/``inclusive`` filter
+        every message, the parent included, and later pages (``cursor``) carry
+        on from where the previous page stopped.
+        """
+        cid = self._readable(params)
+        window = _Window.parse(params, DEFAULT_REPLIES_LIMIT, MAX_REPLIES_LIMIT)
+        message = self._find(cid, str(params.get("ts") or ""))
+        if message is None:
+            raise _ApiError("thread_not_found")
+        parent = self._find(cid, message.thread_ts) if message.thread_ts else message
+        if parent is None:
+            raise _ApiError("thread_not_found")
+        thread = [parent, *parent.replies]
+        selected = [m for m in thread if window.admits(m.ts) and window.after_cursor(m.ts)]
+        page, rest = selected[: window.limit], selected[window.limit :]
+        with_metadata = _truthy(params.get("include_all_metadata"))
+        return {
+            "ok": True,
+            "messages": [_wire(m, metadata=with_metadata) for m in page],
+            "has_more": bool(rest),
             "response_metadata": {"next_cursor": _encode_cursor(rest[0].ts) if rest else ""},
         }
 
@@ -460,6 +474,13 @@ class SlackDouble:
         cid = self._resolve(str(params.get("channel") or ""))
         if cid is None:
             raise _ApiError("channel_not_found")
+        return cid
+
+    def _readable(self, params: Params) -> str:
+        """The channel id for reading history: it must exist and have the bot as a member (archived is fine)."""
+        cid = self._channel(params)
+        if cid in self.not_member:
+            raise _ApiError("not_in_channel")
         return cid
 
     def _writable(self, params: Params) -> str:
@@ -599,6 +620,46 @@ def _ts_param(raw: Any, error: str) -> Decimal | None:
     if not value.is_finite():
         raise _ApiError(error)
     return value
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The ``oldest``/``latest``/``inclusive``/``limit``/``cursor`` arguments of a history read."""
+
+    oldest: Decimal | None
+    latest: Decimal | None
+    inclusive: bool
+    limit: int
+    start: Decimal | None
+
+    @classmethod
+    def parse(cls, params: Params, default_limit: int, max_limit: int) -> _Window:
+        try:
+            limit = int(params.get("limit") or default_limit)
+        except (TypeError, ValueError):
+            raise _ApiError("invalid_limit") from None
+        return cls(
+            oldest=_ts_param(params.get("oldest"), "invalid_ts_oldest"),
+            latest=_ts_param(params.get("latest"), "invalid_ts_latest"),
+            inclusive=_truthy(params.get("inclusive")),
+            limit=min(limit, max_limit) if limit > 0 else default_limit,
+            start=_decode_cursor(str(params["cursor"])) if params.get("cursor") else None,
+        )
+
+    def admits(self, ts: str) -> bool:
+        """Whether a message ts lies between ``oldest`` and ``latest`` (bounds only if ``inclusive``)."""
+        value = Decimal(ts)
+        after = self.oldest is None or value > self.oldest or (self.inclusive and value == self.oldest)
+        before = self.latest is None or value < self.latest or (self.inclusive and value == self.latest)
+        return after and before
+
+    def before_cursor(self, ts: str) -> bool:
+        """For newest-first pages: whether a message is at or before the cursor's ts."""
+        return self.start is None or Decimal(ts) <= self.start
+
+    def after_cursor(self, ts: str) -> bool:
+        """For oldest-first pages: whether a message is at or after the cursor's ts."""
+        return self.start is None or Decimal(ts) >= self.start
 
 
 def _encode_cursor(ts: str) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -128,7 +130,12 @@ class Embedding(Base):
 
 
 class Delivery(Base):
-    """The outbox: a message is written here, with its idempotency key, before it is sent."""
+    """The outbox: a message is written here, with its idempotency key, before it is sent.
+
+    ``payload`` holds the Slack messages, ``[{"text", "blocks"}, …]``: the first is the
+    message itself, the rest continue it in its thread. ``parts_sent`` counts those
+    already posted, so a crash resumes where it stopped.
+    """
 
     __tablename__ = "deliveries"
 
@@ -145,3 +152,6 @@ class Delivery(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    payload: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default="[]")
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    broadcast: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
