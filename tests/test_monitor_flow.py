@@ -155,3 +155,28 @@ def test_stories_are_posted_to_slack_and_feed_text_cannot_ping_or_disguise_links
     assert "Breaking" in everything and "reports shelling" in everything
     for dangerous in ("<!channel>", "<!here>", "<!everyone>", "<@U024BE7LH>", "|bbc.co.uk>", "<http://evil"):
         assert dangerous not in everything
+
+
+def test_token_from_a_prefect_secret_block_posts_and_is_never_printed(feed_server, configure, monkeypatch,
+                                                                      capsys, caplog):
+    from prefect.blocks.system import Secret
+
+    from warwatch.flows.digest import digest
+    from warwatch.slack_double import SlackDouble
+
+    secret = "xoxb-from-a-block-7f3a"
+    Secret(value=secret).save("warwatch-test-token", overwrite=True)
+    feed_server.add("/a.xml", RSS.format(name="Alpha", slug="alpha").encode())
+    configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml"))])
+    with SlackDouble(tokens={secret}) as slack:
+        monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+        monkeypatch.setenv("WARWATCH_SLACK_TOKEN_BLOCK", "warwatch-test-token")
+        monkeypatch.setenv("WARWATCH_SLACK_CHANNEL", "C0NEWS")
+        monkeypatch.setenv("WARWATCH_SLACK_API_URL", slack.base_url)
+        monkeypatch.setenv("WARWATCH_SLACK_PACE_SECONDS", "0.01")
+        summary = run_monitor()
+        digest()
+        posted = slack.messages("C0NEWS")
+    assert len(posted) == 2 and "digest" in posted[-1].text.lower()
+    printed = capsys.readouterr()
+    assert secret not in printed.out + printed.err + caplog.text + summary
