@@ -34,8 +34,10 @@ import gzip as gzip_module
 import threading
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from warwatch.loopback import LoopbackServer
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 
@@ -72,8 +74,7 @@ class FeedServer:
         self._routes: dict[str, Route] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
 
     def add(self, path: str, body: bytes = b"", **options) -> None:
         """Serve ``body`` at ``path`` with the options described in the module docstring."""
@@ -82,9 +83,9 @@ class FeedServer:
 
     def url(self, path: str = "/") -> str:
         """The absolute URL of ``path`` on this server."""
-        if self._httpd is None:
+        if self._server is None:
             raise RuntimeError("FeedServer is not started")
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
+        return f"{self._server.base_url}{path}"
 
     def count(self, path: str) -> int:
         """How many requests reached ``path``."""
@@ -98,20 +99,14 @@ class FeedServer:
 
     def start(self) -> FeedServer:
         """Listen on an ephemeral port in a background thread."""
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
+        self._server = LoopbackServer(_handler_for(self))
         return self
 
     def stop(self) -> None:
         """Stop serving, cutting delays short, and close the socket."""
         self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._server is not None:
+            self._server.close()
 
     def __enter__(self) -> FeedServer:
         return self.start()

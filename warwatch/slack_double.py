@@ -29,13 +29,15 @@ from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
+
+from warwatch.loopback import LoopbackServer
 
 TEAM = "warwatch-test"
 TEAM_ID = "T0WARWATCH"
@@ -169,33 +171,26 @@ class SlackDouble:
         self._failures: deque[int] = deque()
         self._recent: dict[str, deque[float]] = {}
         self._last_us = 0
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
     @property
     def base_url(self) -> str:
         """The Web API root for ``WebClient(base_url=...)``, e.g. ``http://127.0.0.1:PORT/api/``."""
-        if self._httpd is None:
+        if self._server is None:
             raise RuntimeError("SlackDouble is not started")
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/api/"
+        return f"{self._server.base_url}/api/"
 
     def start(self) -> SlackDouble:
         """Listen on an ephemeral 127.0.0.1 port in a background thread."""
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
+        self._server = LoopbackServer(_handler_for(self))
         return self
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._server is not None:
+            self._server.close()
 
     def __enter__(self) -> SlackDouble:
         return self.start()
@@ -417,15 +412,7 @@ class SlackDouble:
         broadcasts = [m for m in self._broadcasts if m.channel == cid]
         visible = sorted(self._top[cid] + broadcasts, key=lambda m: Decimal(m.ts), reverse=True)
         selected = [m for m in visible if window.admits(m.ts) and window.before_cursor(m.ts)]
-        page, rest = selected[: window.limit], selected[window.limit :]
-        with_metadata = _truthy(params.get("include_all_metadata"))
-        return {
-            "ok": True,
-            "messages": [_wire(m, metadata=with_metadata) for m in page],
-            "has_more": bool(rest),
-            "pin_count": 0,
-            "response_metadata": {"next_cursor": _encode_cursor(rest[0].ts) if rest else ""},
-        }
+        return {**_page(selected, window, params), "pin_count": 0}
 
     def _replies(self, params: Params, now: float) -> dict[str, Any]:
         """A thread, oldest first: the parent, then its replies (broadcast or not).
@@ -445,14 +432,7 @@ class SlackDouble:
             raise _ApiError("thread_not_found")
         thread = [parent, *parent.replies]
         selected = [m for m in thread if window.admits(m.ts) and window.after_cursor(m.ts)]
-        page, rest = selected[: window.limit], selected[window.limit :]
-        with_metadata = _truthy(params.get("include_all_metadata"))
-        return {
-            "ok": True,
-            "messages": [_wire(m, metadata=with_metadata) for m in page],
-            "has_more": bool(rest),
-            "response_metadata": {"next_cursor": _encode_cursor(rest[0].ts) if rest else ""},
-        }
+        return _page(selected, window, params)
 
     # -- channels and messages -----------------------------------------------
 
@@ -524,6 +504,18 @@ def _parse_body(content_type: str, body: bytes) -> Params:
         except (UnicodeDecodeError, ValueError):
             raise _ApiError("invalid_form_data") from None
     raise _ApiError("invalid_post_type")
+
+
+def _page(selected: list[Message], window: _Window, params: Params) -> dict[str, Any]:
+    """One page of ``selected`` messages, with the cursor to the next."""
+    page, rest = selected[: window.limit], selected[window.limit :]
+    with_metadata = _truthy(params.get("include_all_metadata"))
+    return {
+        "ok": True,
+        "messages": [_wire(m, metadata=with_metadata) for m in page],
+        "has_more": bool(rest),
+        "response_metadata": {"next_cursor": _encode_cursor(rest[0].ts) if rest else ""},
+    }
 
 
 def _truthy(value: Any) -> bool:

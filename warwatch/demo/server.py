@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 from warwatch.config.settings import FeedSpec
+from warwatch.loopback import LoopbackServer
 
 FEEDS_DIR = Path(__file__).resolve().parent / "feeds"
 DEMO_FEEDS = (
@@ -30,22 +30,20 @@ class DemoServer:
     """Serves the demo feeds on 127.0.0.1 at a free port while the ``with`` block runs."""
 
     def __init__(self, directory: Path = FEEDS_DIR) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.directory = directory
+        self._server: LoopbackServer | None = None
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.base_url
 
     def feed_specs(self) -> list[FeedSpec]:
         return [FeedSpec(name=name, url=f"{self.base_url}/{file}", language="en", tags=tags)
                 for name, file, tags in DEMO_FEEDS]
 
     def __enter__(self) -> DemoServer:
-        self._thread.start()
+        self._server = LoopbackServer(partial(_QuietHandler, directory=str(self.directory)))
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
