@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer
+from postgres import PostgresServer
 
 
 @pytest.fixture
@@ -33,3 +34,22 @@ def shared_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} not found")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the session; skips when the machine has no PostgreSQL binaries."""
+    server = PostgresServer()
+    if not server.available:
+        pytest.skip("PostgreSQL binaries not found under /usr/lib/postgresql")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty store URL: SQLite in a temporary directory, and PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres").new_database()

@@ -45,8 +45,8 @@ def settings(tmp_path):
 
 
 @pytest.fixture
-def db(tmp_path):
-    with session(f"sqlite:///{tmp_path / 'delivery.db'}") as s:
+def db(db_url):
+    with session(db_url) as s:
         yield s
 
 

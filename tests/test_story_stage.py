@@ -26,9 +26,8 @@ def entry(guid: str, title: str, text: str = "", hours: float = 0, language: str
 
 
 @pytest.fixture
-def store(tmp_path):
-    url = f"sqlite:///{tmp_path / 'stories.db'}"
-    with session(url) as s:
+def store(db_url):
+    with session(db_url) as s:
         feeds = sync_feeds(s, [FeedSpec(name=n, url=f"https://{n}.example/rss") for n in ("wire", "ledger", "blaze")])
         s.commit()
         yield s, feeds
