@@ -25,6 +25,7 @@ from warwatch.stories.grouping import (
     is_near_duplicate,
     normalize_text,
 )
+from warwatch.stories.search import ExactIndex, VectorIndex
 
 T0 = datetime(2024, 3, 4, 6, 0, tzinfo=timezone.utc)
 
@@ -251,3 +252,127 @@ def test_custom_story_keys_and_decision_fields(items):
 def test_normalize_text():
     assert normalize_text("  Kyiv:  1,000 evacuated!  ") == "kyiv 1000 evacuated"
     assert normalize_text("ЗОРІВКА — міст") == "зорівка міст"
+
+
+# ------------------------------------------------------------------------ vector index
+
+
+def _brute_force(mat: np.ndarray, has_vec: np.ndarray, query: np.ndarray, k: int,
+                 allowed: np.ndarray) -> tuple[list[int], list[float]]:
+    sims = mat @ query
+    rows = sorted(np.flatnonzero(allowed & has_vec).tolist(), key=lambda r: (-sims[r], r))[:k]
+    return rows, [float(sims[r]) for r in rows]
+
+
+def test_exact_index_matches_brute_force_and_respects_allowed_and_keep():
+    rng = np.random.default_rng(7)
+    dim = 16
+    index = ExactIndex(capacity=4)
+    assert isinstance(index, VectorIndex)
+    vectors: list[np.ndarray | None] = []
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            roll = rng.random()
+            if roll < 0.15:
+                vec = None  # placeholder row: never returned
+            elif roll < 0.3 and any(v is not None for v in vectors):
+                vec = next(v for v in reversed(vectors) if v is not None)  # exact tie
+            else:
+                vec = rng.standard_normal(dim).astype(np.float32)
+                vec /= np.linalg.norm(vec)
+            vectors.append(vec)
+            index.add(vec)
+
+    def check() -> None:
+        n = len(vectors)
+        assert len(index) == n
+        mat = np.stack([np.zeros(dim, np.float32) if v is None else v for v in vectors])
+        has_vec = np.array([v is not None for v in vectors])
+        for _ in range(20):
+            query = rng.standard_normal(dim).astype(np.float32)
+            query /= np.linalg.norm(query)
+            if rng.random() < 0.3:
+                query = next(v for v in vectors if v is not None)
+            allowed = rng.random(n) < rng.random()
+            for k in (0, 1, 3, 8, n + 5):
+                rows, cosines = index.search(query, k, allowed)
+                want_rows, want_cos = _brute_force(mat, has_vec, query, k, allowed)
+                assert rows.tolist() == want_rows
+                assert np.allclose(cosines, want_cos, atol=1e-6)
+                assert rows.dtype == np.int64 and cosines.dtype == np.float32
+                assert all(allowed[r] and has_vec[r] for r in rows.tolist())
+
+    add(1)
+    add(60)
+    check()
+    mask = rng.random(len(vectors)) < 0.6
+    index.keep(mask)
+    vectors[:] = [v for v, ok in zip(vectors, mask.tolist()) if ok]  # renumbered in order
+    check()
+    add(30)
+    check()
+    index.keep(np.zeros(len(vectors), bool))
+    vectors.clear()
+    assert len(index) == 0
+    rows, cosines = index.search(np.ones(dim, np.float32) / 4, 3, np.zeros(0, bool))
+    assert rows.size == 0 and cosines.size == 0
+
+
+def test_exact_index_rejects_bad_shapes():
+    index = ExactIndex()
+    index.add(None)  # placeholder before the width is known
+    index.add(np.array([1.0, 0.0, 0.0], np.float32))
+    with pytest.raises(ValueError):
+        index.add(np.ones(4, np.float32) / 2)
+    with pytest.raises(ValueError):
+        index.search(np.array([1.0, 0.0, 0.0], np.float32), 1, np.ones(3, bool))
+    with pytest.raises(ValueError):
+        index.keep(np.ones(1, bool))
+    rows, cosines = index.search(np.array([1.0, 0.0, 0.0], np.float32), 5, np.ones(2, bool))
+    assert rows.tolist() == [1] and cosines.tolist() == [1.0]
+
+
+class _RecordingIndex(ExactIndex):
+    def __init__(self) -> None:
+        super().__init__()
+        self.searches = 0
+        self.kept = 0
+
+    def search(self, query, k, allowed):
+        self.searches += 1
+        return super().search(query, k, allowed)
+
+    def keep(self, mask):
+        self.kept += 1
+        super().keep(mask)
+
+
+class _BlindIndex(ExactIndex):
+    """Finds nothing: only exact copies and centroids can place an article."""
+
+    def search(self, query, k, allowed):
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+
+
+def test_grouper_searches_members_through_the_injected_index(items):
+    made: list[_RecordingIndex] = []
+
+    def factory() -> _RecordingIndex:
+        made.append(_RecordingIndex())
+        return made[-1]
+
+    _, expected = run(items)
+    grouper = StoryGrouper(GroupingParams(), index_factory=factory)
+    assert [grouper.add(item) for item in items] == [expected[i.key] for i in items]
+    assert len(made) == 1 and len(made[0]) == len(items) and made[0].searches > 0
+    # pruning the window drops the same rows from the index
+    late = replace(items[0], key="late", published=items[-1].published + timedelta(hours=500))
+    grouper.add(late)
+    assert made[0].kept == 1 and len(made[0]) == 1
+
+    blind = StoryGrouper(GroupingParams(), index_factory=_BlindIndex)
+    d = {item.key: blind.add(item) for item in items}
+    assert all(decision.nearest is None for decision in d.values())
+    assert d["bridge-3-reprint"].duplicate_of is None  # found only through the index
+    assert d["bridge-2"].story == d["bridge-1"].story  # story choice uses centroids

@@ -54,6 +54,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from warwatch.stories.search import ExactIndex, VectorIndex
+
 __all__ = [
     "Decision",
     "GroupingParams",
@@ -326,12 +328,19 @@ class StoryGrouper:
     restart), as ``(item, story_key, duplicate_of)``; they are replayed into the state
     in published order without being re-decided. Give at least the last
     ``window_hours`` of articles; older ones are ignored.
+
+    ``index_factory``: makes the empty :class:`~warwatch.stories.search.VectorIndex`
+    that holds the vectors of the articles in the window, one row per member row (a
+    placeholder row for an article without a vector). The default, exact numpy search,
+    is what the thresholds were tuned with; an approximate index trades some recall
+    of nearest articles and duplicate candidates for speed on large windows.
     """
 
     def __init__(
         self,
         params: GroupingParams | None = None,
         recent: Iterable[tuple[Item, Hashable, Hashable | None]] = (),
+        index_factory: Callable[[], VectorIndex] = ExactIndex,
     ):
         self.params = params or GroupingParams()
         self._dim: int | None = None
@@ -339,8 +348,10 @@ class StoryGrouper:
         # sum, sum of published times, last published time
         self._stories = _Rows({"count": np.float64, "vec_count": np.float64, "norm": np.float64,
                                "time_sum": np.float64, "last": np.float64})
-        # members (articles in the window): vector; story row, published time
+        # members (articles in the window): story row, published time; their vectors
+        # are in self._index, row for row (the matrix of self._members stays empty)
         self._members = _Rows({"story": np.int64, "time": np.float64, "has_vec": np.bool_})
+        self._index: VectorIndex = index_factory()
         self._story_keys: list[Hashable] = []
         self._story_index: dict[Hashable, int] = {}
         self._member_keys: list[Hashable] = []
@@ -391,24 +402,21 @@ class StoryGrouper:
                 return self._join(item, text, vec, dup, score, self._member_keys[dup])
             return self._start(item, text, vec, None, None, new_story_key)
 
-        # 2. similarity to every article and every story in the window
-        nearest = None
-        usable = (member_time >= cutoff) & m.col("has_vec")
-        sims = np.where(usable, m.vectors @ vec, np.float32(-2.0))
-        if usable.any():
-            nearest = self._member_keys[int(np.argmax(sims))]
+        # 2. the nearest article and the best story in the window
+        has_vec = m.col("has_vec")
+        rows, _ = self._index.search(vec, 1, (member_time >= cutoff) & has_vec)
+        nearest = self._member_keys[int(rows[0])] if len(rows) else None
         chosen, story_score = self._best_story(vec, t, cutoff)
 
-        # 3. duplicates: within the chosen story; if none was chosen, anywhere (a
-        #    reprint of an article in a story too old to join on topic alone)
-        cand = (sims >= p.duplicate_min_cosine) & dup_window
+        # 3. duplicates: the nearest recent articles within the chosen story; if none
+        #    was chosen, anywhere (a reprint of an article in a story too old to join
+        #    on topic alone)
+        allowed = dup_window & has_vec
         if chosen is not None:
-            cand &= m.col("story") == chosen
-        cand = np.flatnonzero(cand)
-        if len(cand) > p.duplicate_candidates:
-            top = np.argpartition(-sims[cand], p.duplicate_candidates)
-            cand = cand[top[: p.duplicate_candidates]]
-        dup, dup_score = self._best_duplicate(text, cand, sims)
+            allowed &= m.col("story") == chosen
+        cand, cosines = self._index.search(vec, p.duplicate_candidates, allowed)
+        close = cosines >= p.duplicate_min_cosine
+        dup, dup_score = self._best_duplicate(text, cand[close], cosines[close])
         if dup is not None:
             return self._join(item, text, vec, dup, dup_score, nearest)
         if chosen is not None:
@@ -469,20 +477,23 @@ class StoryGrouper:
         if self._dim is None:
             self._dim = len(vec)
             self._stories.set_dim(self._dim)
-            self._members.set_dim(self._dim)
         elif len(vec) != self._dim:
             raise ValueError(f"vector has {len(vec)} dimensions, expected {self._dim}")
         return vec
 
     def _best_duplicate(
-        self, text: TextFeatures, cand: np.ndarray, sims: np.ndarray | None
+        self, text: TextFeatures, cand: np.ndarray, cosines: np.ndarray | None
     ) -> tuple[int | None, float | None]:
-        """The earliest candidate that ``text`` near-duplicates, and the score."""
+        """The earliest candidate (member row) that ``text`` near-duplicates, and the score.
+
+        ``cosines``: the candidates' cosines to the article, in ``cand`` order, or
+        ``None`` to compare by text only.
+        """
         best, best_score = None, None
         has_vec = self._members.col("has_vec")
         times = self._members.col("time")
-        for i in cand.tolist():
-            cosine = float(sims[i]) if sims is not None and has_vec[i] else None
+        for j, i in enumerate(cand.tolist()):
+            cosine = float(cosines[j]) if cosines is not None and has_vec[i] else None
             ok, score = duplicate_score(cosine, text, self._member_text[i], self.params)
             if ok and (best is None or (times[i], i) < (times[best], best)):
                 best, best_score = i, score
@@ -511,7 +522,8 @@ class StoryGrouper:
         s.cols["count"][j] += 1
         s.cols["time_sum"][j] += t
         s.cols["last"][j] = max(s.cols["last"][j], t)
-        i = m.append(vec, story=j, time=t, has_vec=vec is not None)
+        i = m.append(None, story=j, time=t, has_vec=vec is not None)
+        self._index.add(vec)
         self._member_keys.append(item.key)
         self._member_index[item.key] = i
         self._member_roots.append(item.key if duplicate_of is None else duplicate_of)
@@ -541,6 +553,7 @@ class StoryGrouper:
         story_map = s.keep(live_story)
         keep = np.flatnonzero(live_member).tolist()
         m.keep(live_member)
+        self._index.keep(live_member)
         m.cols["story"][: m.n] = story_map[m.cols["story"][: m.n]]
         self._story_keys = [k for k, ok in zip(self._story_keys, live_story.tolist()) if ok]
         self._story_index = {k: i for i, k in enumerate(self._story_keys)}
