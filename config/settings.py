@@ -125,6 +125,7 @@ class Settings(BaseSettings):
     routes: list[Rule] = []
     mutes: list[Rule] = []
     digest_cron: str = "0 7 * * *"
+    alert_after_failures: int = 3
 
     @field_validator("timezone")
     @classmethod

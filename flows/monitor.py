@@ -11,7 +11,7 @@ from prefect.tasks import exponential_backoff
 from warwatch.config.settings import load_settings
 from warwatch.polling import PollOutcome
 from warwatch.tasks.delivery import deliver_task
-from warwatch.tasks.feeds import poll_feed_task, sync_feeds_task
+from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, sync_feeds_task
 from warwatch.tasks.report import run_summary_task
 from warwatch.tasks.stories import assign_stories_task
 
@@ -31,6 +31,7 @@ def monitor() -> str:
     )
     futures = polling.map([feed_id for feed_id, _ in due], [name for _, name in due])
     outcomes = [_outcome(future.result(raise_on_failure=False), feed) for future, feed in zip(futures, due)]
+    feed_alerts_task(outcomes)
     stage = assign_stories_task()
     delivery = deliver_task()
     return run_summary_task(outcomes, stage, delivery)

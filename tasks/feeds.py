@@ -11,6 +11,7 @@ from prefect.runtime import task_run
 
 from warwatch.config.settings import HttpSettings, load_settings
 from warwatch.feeds.fetch import TransientFetchError, make_client
+from warwatch.outbox import enqueue_feed_alert
 from warwatch.polling import PollOutcome, due_feeds, poll_feed, sync_feeds
 from warwatch.store.db import session
 from warwatch.store.models import utcnow
@@ -60,3 +61,17 @@ def poll_feed_task(feed_id: int, feed_name: str) -> PollOutcome:
     else:
         logger.info("%s: %s, %d new", feed_name, outcome.status, len(outcome.new_article_ids))
     return outcome
+
+
+@task(name="feed-alerts", cache_policy=NONE)
+def feed_alerts_task(outcomes: list[PollOutcome]) -> int:
+    """Queue one alert per feed incident (N failed polls in a row) and one per recovery."""
+    settings = load_settings()
+    queued = 0
+    with session(settings.db_url) as s:
+        for o in outcomes:
+            if o.status == "failed" or o.consecutive_failures:
+                queued += enqueue_feed_alert(s, settings, o.feed_id, failing=o.status == "failed",
+                                             failures=o.consecutive_failures, last_error=o.error)
+        s.commit()
+    return queued

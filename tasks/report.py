@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
 from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
-from warwatch.report import StageSummary, run_summary_markdown
+from warwatch.report import StageSummary, feed_health_rows, run_summary_markdown
 
 
 @task(name="run-summary", cache_policy=NONE)
 def run_summary_task(outcomes: list[PollOutcome], stage: StageSummary, delivery: DeliveryReport) -> str:
-    """Publish the keyed markdown summary of this run; return its markdown."""
+    """Publish the keyed run summary and feed-health table of this run; return the summary markdown."""
     markdown = run_summary_markdown(outcomes, stage, delivery)
     create_markdown_artifact(key="warwatch-run-summary", markdown=markdown, description="warwatch monitor run")
+    if outcomes:
+        create_table_artifact(key="warwatch-feed-health", table=feed_health_rows(outcomes),
+                              description="Each polled feed: status, new articles, failures, error")
     return markdown

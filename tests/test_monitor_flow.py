@@ -180,3 +180,79 @@ def test_token_from_a_prefect_secret_block_posts_and_is_never_printed(feed_serve
     assert len(posted) == 2 and "digest" in posted[-1].text.lower()
     printed = capsys.readouterr()
     assert secret not in printed.out + printed.err + caplog.text + summary
+
+
+def test_a_feed_that_keeps_failing_alerts_once_and_recovers_once(feed_server, configure, monkeypatch):
+    from warwatch.slack_double import SlackDouble
+
+    feed_server.add("/flaky.xml", b"down", status=404, content_type="text/plain")
+    url = configure([FeedSpec(name="Flaky outlet", url=feed_server.url("/flaky.xml"))])
+    with SlackDouble(tokens={"xoxb-flow"}) as slack:
+        for name, value in {"SLACK_BOT_TOKEN": "xoxb-flow", "WARWATCH_SLACK_CHANNEL": "C0NEWS",
+                            "WARWATCH_SLACK_API_URL": slack.base_url, "WARWATCH_SLACK_PACE_SECONDS": "0.01",
+                            "WARWATCH_ALERT_AFTER_FAILURES": "2", "WARWATCH_POLL__BACKOFF_BASE_MINUTES": "0"}.items():
+            monkeypatch.setenv(name, value)
+        for _ in range(4):
+            run_monitor()
+        feed_server.add("/flaky.xml", RSS.format(name="Flaky", slug="flaky").encode())
+        run_monitor()
+        run_monitor()
+        texts = [m.text for m in slack.messages("C0NEWS")]
+    assert feed_server.count("/flaky.xml") == 6
+    assert [t for t in texts if t.startswith("Feed")] == ["Feed failing: Flaky outlet", "Feed recovered: Flaky outlet"]
+    with session(url) as s:
+        assert s.scalars(select(Feed)).one().consecutive_failures == 0
+
+
+def test_each_run_publishes_keyed_artifacts(feed_server, configure):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    feed_server.add("/a.xml", RSS.format(name="Alpha", slug="alpha").encode())
+    feed_server.add("/gone.xml", b"gone", status=410, content_type="text/plain")
+    configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml")),
+               FeedSpec(name="Gone outlet", url=feed_server.url("/gone.xml"))])
+    run_monitor()
+    with get_client(sync_client=True) as client:
+        keys = ["warwatch-run-summary", "warwatch-feed-health", "warwatch-story-decisions"]
+        newest_first = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)),
+                                             sort=ArtifactSort.CREATED_DESC, limit=50)
+        artifacts = {}
+        for artifact in newest_first:
+            artifacts.setdefault(artifact.key, artifact)
+    assert set(keys) <= set(artifacts)
+    assert "Gone outlet" in artifacts["warwatch-run-summary"].data
+    assert "HTTP 410" in str(artifacts["warwatch-feed-health"].data)
+
+
+def test_serve_registers_both_deployments_with_their_schedules(tmp_path, configure):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    configure([])
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "WARWATCH_TIMEZONE": "Europe/Kyiv",
+           "WARWATCH_SCHEDULE_CRON": "*/15 * * * *", "WARWATCH_DIGEST_CRON": "30 6 * * *"}
+    server = subprocess.Popen([sys.executable, "-m", "warwatch", "serve"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deployments = {}
+        deadline = time.monotonic() + 90
+        with get_client(sync_client=True) as client:
+            while len(deployments) < 2 and time.monotonic() < deadline and server.poll() is None:
+                time.sleep(1)
+                deployments = {d.name: d for d in client.read_deployments()
+                               if d.name in ("warwatch-monitor", "warwatch-digest")}
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert set(deployments) == {"warwatch-monitor", "warwatch-digest"}, stderr[-2000:]
+    crons = {name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for name, d in deployments.items()}
+    assert crons == {"warwatch-monitor": [("*/15 * * * *", "Europe/Kyiv")],
+                     "warwatch-digest": [("30 6 * * *", "Europe/Kyiv")]}
+    assert all(d.global_concurrency_limit and d.global_concurrency_limit.limit == 1 for d in deployments.values())

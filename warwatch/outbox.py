@@ -13,9 +13,11 @@ from warwatch.routing import ArticleFacts, route
 from warwatch.slack_messages import (
     ContradictionView,
     SlackMessage,
+    FeedHealthView,
     contradiction_message,
     coverage_message,
     digest_message,
+    feed_alert_message,
     story_message,
 )
 from warwatch.stories.assign import Assignment
@@ -92,6 +94,25 @@ def enqueue_digest(session: Session, settings: Settings, since: datetime, until:
     feed_ids = [f.id for f in session.scalars(select(Feed).where(Feed.url.in_([s.url for s in settings.feeds()])))]
     return enqueue(session, key=f"digest:{label}", kind="digest", channel=default_channel(settings),
                    messages=digest_message(digest_view(session, since, until, feed_ids)))
+
+
+def enqueue_feed_alert(session: Session, settings: Settings, feed_id: int, *, failing: bool,
+                       failures: int, last_error: str | None) -> bool:
+    """One alert when a feed has failed ``alert_after_failures`` polls in a row, one when it
+    recovers: once per incident, however many runs it lasts. Incidents are numbered by the
+    alerts already in the outbox."""
+    feed = session.get_one(Feed, feed_id)
+    downs = session.scalars(select(Delivery.key).where(Delivery.key.like(f"feed-down:{feed_id}:%"))).all()
+    ups = session.scalars(select(Delivery.key).where(Delivery.key.like(f"feed-up:{feed_id}:%"))).all()
+    view = FeedHealthView(name=feed.name, failures=failures, last_error=last_error, last_success=feed.last_success_at)
+    if failing and len(downs) == len(ups) and failures >= settings.alert_after_failures:
+        key, recovered = f"feed-down:{feed_id}:{len(downs)}", False
+    elif not failing and len(downs) > len(ups):
+        key, recovered = f"feed-up:{feed_id}:{len(ups)}", True
+    else:
+        return False
+    return enqueue(session, key=key, kind="feed-alert", channel=default_channel(settings),
+                   messages=feed_alert_message(view, recovered))
 
 
 def pending(session: Session) -> list[Delivery]:

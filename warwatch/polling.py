@@ -29,6 +29,7 @@ class PollOutcome:
     error: str | None = None
     warning: str | None = None
     consecutive_failures: int = 0
+    """For a failure, the failures in a row so far; for a success, the streak it ended."""
 
 
 def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> list[int]:
@@ -92,10 +93,11 @@ def poll_feed(session: Session, client: httpx.Client, feed_id: int, settings: Se
 
 
 def _succeeded(session: Session, feed: Feed, now: datetime, **outcome) -> PollOutcome:
+    ended = feed.consecutive_failures
     feed.consecutive_failures, feed.last_error = 0, None
     feed.last_success_at, feed.next_poll_at = now, None
     session.commit()
-    return PollOutcome(feed.id, feed.name, **outcome)
+    return PollOutcome(feed.id, feed.name, consecutive_failures=ended, **outcome)
 
 
 def _failed(session: Session, feed: Feed, now: datetime, poll: PollSettings, error: str) -> PollOutcome:

@@ -49,6 +49,22 @@ def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, d
     return "\n".join(lines) + "\n"
 
 
+def feed_health_rows(outcomes: Sequence[PollOutcome]) -> list[dict[str, str]]:
+    """One row per polled feed, failing ones first, for the feed-health table artifact."""
+    order = {"failed": 0, "ok": 1, "not_modified": 2}
+    return [
+        {
+            "feed": _cell(o.feed_name),
+            "status": o.status.replace("_", " "),
+            "entries": str(o.entries),
+            "new articles": str(len(o.new_article_ids)),
+            "failures in a row": str(o.consecutive_failures if o.status == "failed" else 0),
+            "error": _cell(o.error or o.warning),
+        }
+        for o in sorted(outcomes, key=lambda o: (order.get(o.status, 3), o.feed_name))
+    ]
+
+
 def story_decision_rows(session: Session, assignments: Sequence[Assignment]) -> list[dict[str, str]]:
     """One row per grouped article: its story and why it landed there (score, nearest article)."""
     rows = []

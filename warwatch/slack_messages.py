@@ -447,6 +447,21 @@ def _digest_feed(feed: FeedHealthView) -> str:
     return line
 
 
+def feed_alert_message(feed: FeedHealthView, recovered: bool) -> list[SlackMessage]:
+    """One message when a feed starts failing (after N polls in a row), one when it recovers."""
+    if recovered:
+        title = f"Feed recovered: {_line(feed.name) or 'unknown'}"
+        text = f"*{_name(feed.name)}* is answering again after {_plural(feed.failures, 'failed poll')}."
+    else:
+        title = f"Feed failing: {_line(feed.name) or 'unknown'}"
+        since = _when(feed.last_success) if feed.last_success else "never"
+        text = (f"*{_name(feed.name)}* failed {_plural(feed.failures, 'poll')} in a row · last success {since}"
+                f"\nlast error: {_esc(feed.last_error) or 'unknown'}")
+    pager = _Pager(title, title)
+    pager.add(_header(title), *_sections(text))
+    return pager.messages()
+
+
 def digest_message(view: DigestView) -> list[SlackMessage]:
     """The periodic digest: stories (in the given order), new contradictions, feed health."""
     span = f"{_when(view.since).removesuffix(' UTC')} – {_when(view.until)}"
