@@ -71,3 +71,15 @@ def test_revoked_slack_token_fails_once_clearly(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == "warwatch: Slack rejected the bot token (token_revoked)"
     assert calls == ["auth.test"] and "xoxb-old" not in result.stderr + result.stdout
+
+
+def test_unreachable_slack_still_polls_and_queues(tmp_path):
+    from warwatch.slack_double import SlackDouble
+
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    with SlackDouble(tokens={"xoxb-ok"}, down=True) as slack:
+        result = warwatch("run", env={"WARWATCH_DATA_DIR": str(tmp_path), "SLACK_BOT_TOKEN": "xoxb-ok",
+                                      "WARWATCH_FEEDS_FILE": str(tmp_path / "none.toml"),
+                                      "WARWATCH_SLACK_CHANNEL": "C0NEWS", "WARWATCH_SLACK_API_URL": slack.base_url})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "messages will wait in the outbox" in result.stderr and "Traceback" not in result.stderr

@@ -47,11 +47,17 @@ def _ready_settings_without_sink() -> Settings:
 
 
 def _ready_settings() -> Settings:
-    """Ready settings, and a delivery sink that accepts our credentials."""
-    from warwatch.delivery import make_sink
+    """Ready settings, and a delivery sink that accepts our credentials.
+
+    A Slack that cannot be reached is not an error here: messages wait in the outbox.
+    """
+    from warwatch.delivery import SlackUnavailable, make_sink
 
     settings = _ready_settings_without_sink()
-    make_sink(settings).check()
+    try:
+        make_sink(settings).check()
+    except SlackUnavailable as exc:
+        err.print(f"warwatch: {exc}; messages will wait in the outbox", markup=False, highlight=False, soft_wrap=True)
     return settings
 
 
