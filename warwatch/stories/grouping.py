@@ -385,7 +385,7 @@ class StoryGrouper:
         cutoff = self._now - p.window_hours * 3600.0
         text = TextFeatures.of(item.text_key)
         vec = self._vector(item.vector)
-        m, s = self._members, self._stories
+        m = self._members
         member_time = m.col("time")
         dup_window = member_time >= max(cutoff, t - p.duplicate_window_hours * 3600.0)
 
