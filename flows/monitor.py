@@ -8,8 +8,10 @@ from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
+from warwatch.alerts import monitor_failed
 from warwatch.config.settings import load_settings
 from warwatch.polling import PollOutcome
+from warwatch.tasks.alerts import monitor_health_task
 from warwatch.tasks.delivery import deliver_task
 from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, sync_feeds_task
 from warwatch.tasks.report import run_summary_task
@@ -20,7 +22,12 @@ def _run_name() -> str:
     return f"monitor {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
 
 
-@flow(name="warwatch-monitor", flow_run_name=_run_name, task_runner=ThreadPoolTaskRunner(max_workers=16))
+def _alert_failure(flow, flow_run, state) -> None:
+    monitor_failed(flow_run.name, state.message or "")
+
+
+@flow(name="warwatch-monitor", flow_run_name=_run_name, task_runner=ThreadPoolTaskRunner(max_workers=16),
+      on_failure=[_alert_failure])
 def monitor() -> str:
     """One monitoring cycle; returns the run summary markdown."""
     poll = load_settings().poll
@@ -33,6 +40,7 @@ def monitor() -> str:
     outcomes = [_outcome(future.result(raise_on_failure=False), feed) for future, feed in zip(futures, due)]
     feed_alerts_task(outcomes)
     stage = assign_stories_task()
+    monitor_health_task()
     delivery = deliver_task()
     return run_summary_task(outcomes, stage, delivery)
 

@@ -256,3 +256,26 @@ def test_serve_registers_both_deployments_with_their_schedules(tmp_path, configu
     assert crons == {"warwatch-monitor": [("*/15 * * * *", "Europe/Kyiv")],
                      "warwatch-digest": [("30 6 * * *", "Europe/Kyiv")]}
     assert all(d.global_concurrency_limit and d.global_concurrency_limit.limit == 1 for d in deployments.values())
+
+
+def test_failing_runs_alert_once_and_recovery_is_announced_once(feed_server, configure, monkeypatch):
+    import warwatch.tasks.stories as stories_task
+    from warwatch.slack_double import SlackDouble
+
+    feed_server.add("/a.xml", RSS.format(name="Alpha", slug="alpha").encode())
+    configure([FeedSpec(name="Alpha", url=feed_server.url("/a.xml"))])
+    with SlackDouble(tokens={"xoxb-flow"}) as slack:
+        for name, value in {"SLACK_BOT_TOKEN": "xoxb-flow", "WARWATCH_SLACK_CHANNEL": "C0NEWS",
+                            "WARWATCH_SLACK_API_URL": slack.base_url, "WARWATCH_SLACK_PACE_SECONDS": "0.01"}.items():
+            monkeypatch.setenv(name, value)
+        with monkeypatch.context() as broken:
+            broken.setattr(stories_task, "assign_stories", lambda *args: 1 / 0)
+            for _ in range(2):
+                with pytest.raises(ZeroDivisionError):
+                    run_monitor()
+        run_monitor()
+        run_monitor()
+        texts = [m.text for m in slack.messages("C0NEWS")]
+    alerts = [t for t in texts if t.startswith("warwatch monitor")]
+    assert alerts == ["warwatch monitor failed", "warwatch monitor recovered"]
+    assert any("shelling" in t for t in texts)  # the stories stored during the failed runs went out after

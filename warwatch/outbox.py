@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warwatch.config.settings import Settings
@@ -18,6 +18,7 @@ from warwatch.slack_messages import (
     coverage_message,
     digest_message,
     feed_alert_message,
+    flow_alert_message,
     story_message,
 )
 from warwatch.stories.assign import Assignment
@@ -96,23 +97,43 @@ def enqueue_digest(session: Session, settings: Settings, since: datetime, until:
                    messages=digest_message(digest_view(session, since, until, feed_ids)))
 
 
+def _incident_key(session: Session, subject: str, *, failing: bool) -> str | None:
+    """The outbox key for a change in ``subject``'s health, or None when there is none to report.
+
+    Incidents are numbered by the alerts already in the outbox: ``down:SUBJECT:n`` opens
+    incident n, ``up:SUBJECT:n`` closes it. So an incident alerts once, however many
+    runs it lasts, and its recovery is announced once.
+    """
+    downs = session.scalar(select(func.count()).where(Delivery.key.like(f"down:{subject}:%")))
+    ups = session.scalar(select(func.count()).where(Delivery.key.like(f"up:{subject}:%")))
+    if failing and downs == ups:
+        return f"down:{subject}:{downs}"
+    if not failing and downs > ups:
+        return f"up:{subject}:{ups}"
+    return None
+
+
 def enqueue_feed_alert(session: Session, settings: Settings, feed_id: int, *, failing: bool,
                        failures: int, last_error: str | None) -> bool:
-    """One alert when a feed has failed ``alert_after_failures`` polls in a row, one when it
-    recovers: once per incident, however many runs it lasts. Incidents are numbered by the
-    alerts already in the outbox."""
-    feed = session.get_one(Feed, feed_id)
-    downs = session.scalars(select(Delivery.key).where(Delivery.key.like(f"feed-down:{feed_id}:%"))).all()
-    ups = session.scalars(select(Delivery.key).where(Delivery.key.like(f"feed-up:{feed_id}:%"))).all()
-    view = FeedHealthView(name=feed.name, failures=failures, last_error=last_error, last_success=feed.last_success_at)
-    if failing and len(downs) == len(ups) and failures >= settings.alert_after_failures:
-        key, recovered = f"feed-down:{feed_id}:{len(downs)}", False
-    elif not failing and len(downs) > len(ups):
-        key, recovered = f"feed-up:{feed_id}:{len(ups)}", True
-    else:
+    """One alert when a feed has failed ``alert_after_failures`` polls in a row, one when it recovers."""
+    if failing and failures < settings.alert_after_failures:
         return False
+    key = _incident_key(session, f"feed-{feed_id}", failing=failing)
+    if key is None:
+        return False
+    feed = session.get_one(Feed, feed_id)
+    view = FeedHealthView(name=feed.name, failures=failures, last_error=last_error, last_success=feed.last_success_at)
     return enqueue(session, key=key, kind="feed-alert", channel=default_channel(settings),
-                   messages=feed_alert_message(view, recovered))
+                   messages=feed_alert_message(view, recovered=not failing))
+
+
+def enqueue_flow_alert(session: Session, settings: Settings, *, failing: bool, run_name: str, reason: str) -> bool:
+    """One alert when monitor runs start failing, one when a run succeeds again."""
+    key = _incident_key(session, "monitor-flow", failing=failing)
+    if key is None:
+        return False
+    return enqueue(session, key=key, kind="flow-alert", channel=default_channel(settings),
+                   messages=flow_alert_message(run_name, reason, recovered=not failing))
 
 
 def pending(session: Session) -> list[Delivery]:

@@ -462,6 +462,19 @@ def feed_alert_message(feed: FeedHealthView, recovered: bool) -> list[SlackMessa
     return pager.messages()
 
 
+def flow_alert_message(run_name: str, reason: str, recovered: bool) -> list[SlackMessage]:
+    """One message when monitor runs start failing, one when a run succeeds again."""
+    if recovered:
+        title = "warwatch monitor recovered"
+        text = f"Run *{_esc(run_name)}* completed; monitoring is back to normal."
+    else:
+        title = "warwatch monitor failed"
+        text = f"Run *{_esc(run_name)}* failed: {_esc(reason) or 'unknown error'}\nLater failures of this incident stay quiet."
+    pager = _Pager(title, title)
+    pager.add(_header(title), *_sections(text))
+    return pager.messages()
+
+
 def digest_message(view: DigestView) -> list[SlackMessage]:
     """The periodic digest: stories (in the given order), new contradictions, feed health."""
     span = f"{_when(view.since).removesuffix(' UTC')} – {_when(view.until)}"
