@@ -9,6 +9,7 @@ from ``SLACK_BOT_TOKEN`` or a Prefect Secret block (see ``warwatch.delivery.cred
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -210,8 +211,6 @@ def load_settings(**overrides) -> Settings:
 
 def dump_feeds(specs: list[FeedSpec]) -> str:
     """A feed list as TOML, readable by ``load_feeds``."""
-    import json
-
     blocks = []
     for spec in specs:
         lines = ["[[feed]]", f"name = {json.dumps(spec.name)}", f"url = {json.dumps(spec.url)}"]

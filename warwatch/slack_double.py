@@ -523,18 +523,26 @@ def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() in ("1", "true")
 
 
+def _json_param(raw: Any, error: str) -> Any:
+    """A structured parameter as sent: already decoded (JSON body) or a JSON string (form data)."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        raise _ApiError(error) from None
+
+
 def _parse_blocks(raw: Any) -> list[dict[str, Any]] | None:
     """Blocks from a list or a JSON string.
 
     Not a JSON list: ``invalid_blocks_format``; breaking a Block Kit rule: ``invalid_blocks``.
     """
-    if raw is None or raw == "":
+    raw = _json_param(raw, "invalid_blocks_format")
+    if raw is None:
         return None
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError:
-            raise _ApiError("invalid_blocks_format") from None
     if not isinstance(raw, list):
         raise _ApiError("invalid_blocks_format")
     if len(raw) > MAX_BLOCKS or not all(_valid_block(block) for block in raw):
@@ -588,13 +596,9 @@ def _valid_text(obj: Any, max_length: int, plain_only: bool = False) -> bool:
 
 def _parse_metadata(raw: Any) -> dict[str, Any] | None:
     """``{"event_type": str, "event_payload": {...}}`` from a dict or a JSON string."""
-    if raw is None or raw == "":
+    raw = _json_param(raw, "invalid_metadata_format")
+    if raw is None:
         return None
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError:
-            raise _ApiError("invalid_metadata_format") from None
     shaped = isinstance(raw, dict) and isinstance(raw.get("event_type"), str)
     if not shaped or not isinstance(raw.get("event_payload"), dict):
         raise _ApiError("invalid_metadata_format")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.slack_messages import CoverageView, DigestView, FeedHealthView, StoryView
@@ -45,7 +45,7 @@ def digest_view(session: Session, since: datetime, until: datetime, feed_ids: li
     story_ids = session.scalars(
         select(Story.id)
         .where(Story.last_updated >= since, Story.last_updated < until)
-        .order_by(Story.article_count.desc(), func.coalesce(Story.last_updated, since).desc())
+        .order_by(Story.article_count.desc(), Story.last_updated.desc())
         .limit(top)
     ).all()
     return DigestView(since=since, until=until, stories=[story_view(session, i) for i in story_ids],
