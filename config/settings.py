@@ -104,6 +104,19 @@ class StorySettings(BaseModel):
         )
 
 
+class ClaimSettings(BaseModel):
+    """How claims are compared with earlier reports."""
+
+    window_hours: float = 240.0
+    """Claims in other stories are compared only within this many hours."""
+    cross_story_similarity: float = 0.75
+    """Cosine between claim sentences needed to compare claims from different stories."""
+    nli_model: str | None = None
+    """A sentence-transformers CrossEncoder NLI model (name or path) to score candidate pairs; None: off."""
+    nli_threshold: float = 0.5
+    """Contradiction probability from the NLI model above which a pair contradicts."""
+
+
 class Settings(BaseSettings):
     """Everything a warwatch process needs to know."""
 
@@ -119,6 +132,7 @@ class Settings(BaseSettings):
     http: HttpSettings = HttpSettings()
     poll: PollSettings = PollSettings()
     stories: StorySettings = StorySettings()
+    claims: ClaimSettings = ClaimSettings()
     slack_channel: str | None = None
     slack_token_block: str | None = None
     slack_api_url: str = "https://slack.com/api/"
