@@ -1,0 +1,1 @@
+"""Checkable claims: extraction, comparison and storage."""
