@@ -22,8 +22,8 @@ from warwatch.store.db import session
 
 
 def main() -> None:
-    settings = load_settings().stories
-    model = load_model(settings.model_name)
+    settings = load_settings()
+    model = load_model(settings.stories.model_name)
     with tempfile.TemporaryDirectory() as tmp:
         articles_file = Path(tmp) / "uci.jsonl"
         evalkit("stories-input", DEV / "news-stories" / "uci_headlines.csv", stdout=articles_file)

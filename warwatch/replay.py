@@ -2,7 +2,9 @@
 
 Input lines: ``{"id", "title", "text", "source", "url", "published"}``. Output, one
 JSON object per line: ``{"event": "article", "id", "story", "duplicate_of"}`` for
-every input article, in published order.
+every input article, in published order, each followed by its contradictions:
+``{"event": "contradiction", "id", "other", "kind", "claim", "other_claim", "explanation"}``
+(``other`` equal to ``id`` for a dispute reported within one article).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.articles import store_entries
-from warwatch.config.settings import FeedSpec, StorySettings
+from warwatch.claims.stage import check_claims
+from warwatch.config.settings import FeedSpec, Settings
 from warwatch.feeds.normalise import canonical_url, detect_language, html_to_text
 from warwatch.feeds.parse import Entry
 from warwatch.polling import sync_feeds
 from warwatch.stories.assign import assign_stories
-from warwatch.store.models import Article, utcnow
+from warwatch.store.models import Article, Claim, Contradiction, utcnow
 
 
 class ReplayInputError(Exception):
@@ -90,20 +93,36 @@ class ArticleEvent:
         return json.dumps({"event": "article", "id": self.id, "story": self.story, "duplicate_of": self.duplicate_of})
 
 
-def replay(session: Session, articles: list[ReplayArticle], settings: StorySettings,
-           progress: Callable[[int], None] | None = None) -> list[ArticleEvent]:
-    """Store the articles, group them in published order, and return their events in that order."""
+@dataclass(frozen=True)
+class ContradictionEvent:
+    id: str
+    other: str
+    kind: str
+    claim: str
+    other_claim: str
+    explanation: str
+
+    def json(self) -> str:
+        return json.dumps({"event": "contradiction", "id": self.id, "other": self.other, "kind": self.kind,
+                           "claim": self.claim, "other_claim": self.other_claim, "explanation": self.explanation})
+
+
+def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
+           progress: Callable[[int], None] | None = None) -> list[ArticleEvent | ContradictionEvent]:
+    """Store the articles, group them and check their claims in published order; return their events."""
     sources = sorted({a.source for a in articles})
     feed_ids = dict(zip(sources, sync_feeds(session, [_feed_spec(s) for s in sources])))
     now = utcnow()
     stored = store_entries(session, [(feed_ids[a.source], _entry(a)) for a in articles], now)
-    assign_stories(session, settings, progress)
+    assign_stories(session, settings.stories, progress)
+    check_claims(session, settings.stories, settings.claims)
     session.commit()
     rows = {
         row.id: row
         for row in session.execute(select(Article.id, Article.guid, Article.story_id, Article.duplicate_of_id))
     }
-    events = []
+    contradictions = _contradiction_events(session, {row.id: row.guid for row in rows.values()})
+    events: list[ArticleEvent | ContradictionEvent] = []
     for article, s in zip(articles, stored):
         row = rows[s.article_id]
         if not s.new:
@@ -111,6 +130,19 @@ def replay(session: Session, articles: list[ReplayArticle], settings: StorySetti
         else:
             duplicate_of = rows[row.duplicate_of_id].guid if row.duplicate_of_id else None
         events.append(ArticleEvent(article.id, str(row.story_id), duplicate_of))
+        if s.new:
+            events += contradictions.get(s.article_id, [])
+    return events
+
+
+def _contradiction_events(session: Session, guids: dict[int, str]) -> dict[int, list[ContradictionEvent]]:
+    """Every recorded contradiction, by the article of its new claim."""
+    claims = {c.id: c for c in session.scalars(select(Claim))}
+    events: dict[int, list[ContradictionEvent]] = {}
+    for c in session.scalars(select(Contradiction).order_by(Contradiction.id)):
+        new, old = claims[c.claim_id], claims[c.other_claim_id]
+        events.setdefault(new.article_id, []).append(ContradictionEvent(
+            guids[new.article_id], guids[old.article_id], c.kind, new.text, old.text, c.reason))
     return events
 
 

@@ -1,4 +1,4 @@
-"""The tables warwatch keeps: feeds, stories, articles and the delivery outbox."""
+"""The tables warwatch keeps: feeds, stories, articles, claims, contradictions and the delivery outbox."""
 
 from __future__ import annotations
 
@@ -118,6 +118,38 @@ class Article(Base):
     """Why it joined: cosine to its story's centroid (duplicate score for a copy)."""
     nearest_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     """The most similar earlier article when it was grouped."""
+    claims_checked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    """Whether its claims were extracted and compared (once, whatever happens later)."""
+
+
+class Claim(Base):
+    """A checkable claim from an article; ``facts`` holds the extractor's fields (value, bounds, speaker…)."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(100), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    published: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    embedding_key: Mapped[str | None] = mapped_column(String(64))
+    facts: Mapped[dict] = mapped_column(JSON)
+
+
+class Contradiction(Base):
+    """A new claim that cannot hold together with an earlier one (or, within one article, a dispute)."""
+
+    __tablename__ = "contradictions"
+    __table_args__ = (UniqueConstraint("claim_id", "other_claim_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    other_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Embedding(Base):

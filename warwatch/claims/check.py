@@ -1,0 +1,60 @@
+"""Which of an article's claims contradict earlier reports, or each other: one verdict per dispute.
+
+A dispute is reported once. A new claim that repeats one side of a contradiction already found
+(another outlet carrying the same inflated figure against the same official one) adds nothing
+an analyst has not been told, so it is not reported again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+from warwatch.claims.compare import Verdict, compare
+from warwatch.claims.extract import Claim
+
+
+Judge = Callable[[Claim, Claim], Verdict | None]
+"""A second opinion on a pair the rules let pass (the optional NLI model): a contradiction or None."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    claim: Hashable   # key of the new claim
+    other: Hashable   # key of the claim it contradicts (in the same article for a dispute within it)
+    verdict: Verdict
+
+
+def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple[Hashable, Claim]],
+                  disputes: list[tuple[Claim, Claim]], second_opinion: Judge | None = None) -> list[Finding]:
+    """Contradictions of ``new`` (one article's claims) with each other and with ``earlier`` claims
+    (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding."""
+    findings = []
+    for i, (key, claim) in enumerate(new):
+        for other_key, other in new[:i]:
+            if claim.speaker != other.speaker and (claim.speaker or other.speaker):
+                findings += _accept(key, claim, other_key, other, disputes, second_opinion)
+        for other_key, other in earlier:
+            if found := _accept(key, claim, other_key, other, disputes, second_opinion):
+                findings += found
+                break
+    return findings
+
+
+def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim,
+            disputes: list[tuple[Claim, Claim]], second_opinion: Judge | None) -> list[Finding]:
+    verdict = compare(claim, other)
+    if verdict.relation != "contradiction" and second_opinion and claim.kind == other.kind:
+        verdict = second_opinion(claim, other) or verdict
+    if verdict.relation != "contradiction" or _known(claim, other, disputes):
+        return []
+    disputes.append((claim, other))
+    return [Finding(key, other_key, verdict)]
+
+
+def _known(claim: Claim, other: Claim, disputes: list[tuple[Claim, Claim]]) -> bool:
+    """Whether ``claim`` against ``other`` restates a dispute already reported (either way round)."""
+    return any(
+        (compare(claim, a).agrees and compare(other, b).agrees) or (compare(claim, b).agrees and compare(other, a).agrees)
+        for a, b in disputes
+    )

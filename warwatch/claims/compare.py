@@ -1,0 +1,167 @@
+"""Does a new claim agree with, update or contradict an earlier one? Every verdict says why.
+
+Rules, in the terms of the issue:
+- figures of the same kind (and group, and side) contradict when their intervals, after unit
+  conversion and a small rounding allowance, are disjoint by a clear margin; a running count
+  that rises plausibly over the following days is an update; figures of different kinds never
+  meet;
+- a place captured against the same place contested, or an evacuation called complete against
+  people dead or missing, contradict;
+- a cause (an attack against an accident) or the side blamed (or a denial of that blame) conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warwatch.claims.extract import Claim
+from warwatch.claims.lexicon import CUMULATIVE
+
+ROUNDING = 0.05          # exact figures are read as ±5%: outlets round
+CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, not contradiction
+VAGUE_MARGIN = 10.0      # "thousands" against a figure: only an order of magnitude apart contradicts
+STATUS_DAYS = 7          # control of a place can change; claims further apart are not compared
+LOSSES = {"killed", "missing"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    relation: str             # "contradiction", "update", "consistent" or "unrelated"
+    kind: str | None = None   # for contradictions: "quantity", "status", "cause" or "responsibility"
+    reason: str = ""
+
+    @property
+    def agrees(self) -> bool:
+        return self.relation in ("consistent", "update")
+
+
+UNRELATED = Verdict("unrelated")
+CONSISTENT = Verdict("consistent")
+
+
+def compare(new: Claim, old: Claim) -> Verdict:
+    """The relation of ``new`` to ``old`` (reported at or before it)."""
+    kinds = {new.kind, old.kind}
+    if new.is_quantity and old.is_quantity:
+        return _figures(new, old) if new.kind == old.kind else UNRELATED
+    if kinds == {"control"}:
+        return _control(new, old)
+    if kinds == {"evacuation"}:
+        if new.polarity == old.polarity:
+            return CONSISTENT
+        return Verdict("contradiction", "status", f"{_who(old)} {_evacuation(old)}; {_who(new)} {_evacuation(new)}")
+    if "evacuation" in kinds and kinds & LOSSES:
+        status, figure = (new, old) if new.kind == "evacuation" else (old, new)
+        if not status.polarity or figure.low is None or figure.low < 1:
+            return CONSISTENT
+        return Verdict("contradiction", "status", f"{_who(status)} {_evacuation(status)}; "
+                                                  f"{_who(figure)} reports {_figure_text(figure)}")
+    if kinds == {"cause"}:
+        return _cause(new, old)
+    return UNRELATED
+
+
+def _figures(new: Claim, old: Claim) -> Verdict:
+    if not _same_group(new.subject, old.subject) or (new.actor and old.actor and new.actor != old.actor):
+        return UNRELATED
+    if new.refers_to and old.refers_to and new.kind not in CUMULATIVE and abs((new.refers_to - old.refers_to).days) > 1:
+        return UNRELATED  # counts for different days
+    lo_new, hi_new = _allow(new)
+    lo_old, hi_old = _allow(old)
+    if lo_new <= hi_old and lo_old <= hi_new:
+        return CONSISTENT
+    higher, lower = (new, old) if lo_new > hi_old else (old, new)
+    ratio = _allow(higher)[0] / max(_allow(lower)[1], 1e-9)
+    if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
+        return CONSISTENT
+    days = max((new.published - old.published).total_seconds() / 86400, 0.0)
+    opposed = new.side and old.side and new.side != old.side
+    if higher is new and new.kind in CUMULATIVE and days > 0 and not opposed and ratio <= 1.5 + 0.5 * days:
+        return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count")
+    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower))
+
+
+def _allow(claim: Claim) -> tuple[float, float]:
+    low, high = claim.low or 0.0, claim.high if claim.high is not None else claim.value or 0.0
+    if claim.low == claim.high:
+        return low * (1 - ROUNDING), high * (1 + ROUNDING)
+    return low, high
+
+
+def _same_group(a: str | None, b: str | None) -> bool:
+    if a == b or None in (a, b) and "children" not in (a, b):
+        return True
+    return False
+
+
+def _control(new: Claim, old: Claim) -> Verdict:
+    if new.subject and old.subject and new.subject.lower() != old.subject.lower():
+        return UNRELATED
+    if abs((new.published - old.published).days) > STATUS_DAYS:
+        return UNRELATED
+    place = new.subject or old.subject or "the place"
+    if new.polarity != old.polarity:
+        taken, held = (new, old) if new.polarity else (old, new)
+        by = f" by {taken.actor}" if taken.actor else ""
+        return Verdict("contradiction", "status",
+                       f"{_who(taken)} says {place} was taken{by}; {_who(held)} says it is still contested")
+    if new.polarity and new.actor and old.actor and new.actor != old.actor:
+        return Verdict("contradiction", "status",
+                       f"{_who(old)} says {old.actor} took {place}; {_who(new)} says {new.actor} did")
+    return CONSISTENT
+
+
+def _cause(new: Claim, old: Claim) -> Verdict:
+    if new.polarity and old.polarity:
+        if new.mechanism and old.mechanism and new.mechanism != old.mechanism:
+            return Verdict("contradiction", "cause", f"{_who(old)} gives {_cause_text(old)}; {_who(new)} gives {_cause_text(new)}")
+        if new.actor and old.actor and new.actor != old.actor:
+            return Verdict("contradiction", "responsibility", f"{_who(old)} blames {old.actor}; {_who(new)} blames {new.actor}")
+        return CONSISTENT
+    if new.polarity != old.polarity and new.actor and new.actor == old.actor:
+        blames, denies = (new, old) if new.polarity else (old, new)
+        return Verdict("contradiction", "responsibility",
+                       f"{_who(blames)} blames {blames.actor}; {_who(denies)} denies {denies.actor} was responsible")
+    return CONSISTENT
+
+
+def _who(claim: Claim) -> str:
+    return claim.speaker or claim.source or "one report"
+
+
+def _evacuation(claim: Claim) -> str:
+    group = {"military": "the crew", "civilian": "the residents"}.get(claim.subject or "", "everyone")
+    return f"says {group} {'was' if claim.polarity else 'was not'} all evacuated"
+
+
+def _cause_text(claim: Claim) -> str:
+    by = f" by {claim.actor}" if claim.actor else ""
+    return f"an {claim.mechanism}{by}" if claim.mechanism else f"the blame to {claim.actor}"
+
+
+def _figure_text(claim: Claim) -> str:
+    if claim.unit is None:
+        return f"{claim.shown} {_noun(claim)}"
+    return f"{claim.shown} ({_amount(claim.value)} {claim.unit}) {_noun(claim)}"
+
+
+def _figure_reason(new: Claim, old: Claim, higher: Claim, lower: Claim) -> str:
+    ratio = _significant(higher.value / max(lower.value, 1e-9))
+    said = f"{old.speaker} gave" if old.speaker else "reported"
+    old_text = old.shown if old.unit is None else f"{_amount(old.value)} {old.unit}"
+    new_text = new.shown if new.unit is None else f"{new.shown} = {_amount(new.value)} {new.unit}"
+    scale = f"about {ratio:,g} times" if higher is new else f"about 1/{ratio:,g} of"
+    return f"{new_text} {_noun(new)}, {scale} the {old_text} {said} on {old.when:%d %b %Y}"
+
+
+def _noun(claim: Claim) -> str:
+    return claim.kind.split(":")[1] if claim.kind.startswith("equipment:") else claim.kind
+
+
+def _significant(x: float) -> float:
+    return float(f"{x:.2g}")
+
+
+def _amount(value: float | None) -> str:
+    return f"{float(f'{value:.4g}'):,.0f}" if value is not None and value >= 100 else f"{value:g}"
+

@@ -1,0 +1,415 @@
+"""Check-worthy claims in an article: figures, the status of a place or an evacuation, causes and blame.
+
+Sentences come from pysbd; each sentence is split into clauses at contrasts (", but", "; ",
+", while") so "Wagner says it took the city, but Kyiv says fighting goes on" yields two
+claims with two speakers. A claim keeps who said it, how hedged it is and when it refers to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import pysbd
+
+from warwatch.claims import lexicon as lx
+from warwatch.claims.quantities import Figure, find_figures, normalise_numbers
+
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement. Figures carry value, interval and canonical unit; statuses a polarity."""
+
+    text: str                      # the sentence it was found in
+    kind: str                      # a quantity kind ("killed", "territory", "equipment:tank:destroyed", …),
+                                   # "control", "evacuation" or "cause"
+    published: datetime
+    subject: str | None = None     # the place or group it is about
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    shown: str | None = None       # the figure as written
+    bound: str | None = None       # "more than", "about", "vague" (dozens, thousands), …; None: exact
+    polarity: bool = True          # False: denied, contested, not complete
+    hedged: bool = False
+    speaker: str | None = None
+    side: str | None = None        # the speaker's side
+    actor: str | None = None       # the side that holds, took, is counted or is blamed
+    mechanism: str | None = None   # cause: "attack" or "accident"
+    running_total: bool = False
+    refers_to: date | None = None
+    places: tuple[str, ...] = field(default=())
+    source: str | None = None      # the outlet, set by whoever stores the claim
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.value is not None
+
+    @property
+    def when(self) -> date:
+        return self.refers_to or self.published.date()
+
+    def facts(self) -> dict:
+        """JSON-ready fields, for the store."""
+        data = asdict(self)
+        data["published"] = self.published.isoformat()
+        data["refers_to"] = self.refers_to.isoformat() if self.refers_to else None
+        data["places"] = list(self.places)
+        return data
+
+    @classmethod
+    def from_facts(cls, data: dict) -> Claim:
+        return cls(**{**data, "published": datetime.fromisoformat(data["published"]),
+                      "refers_to": date.fromisoformat(data["refers_to"]) if data["refers_to"] else None,
+                      "places": tuple(data["places"])})
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+_CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|however|including)\b|;\s+|\s+but\s+|\.\s*However,\s*", re.I)
+_WORD = re.compile(r"[\w'’-]+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?\b")
+_QUOTES_OPEN = "“\"«"
+_RUNNING_TOTAL = re.compile(r"\b(?:" + "|".join(lx.RUNNING_TOTAL) + r")\b", re.I)
+_DESCRIPTIVE = re.compile(r"\b[\w’']+-(?:occupied|controlled|held|backed|installed)\b", re.I)
+
+
+def extract_claims(title: str, text: str, published: datetime) -> list[Claim]:
+    """All claims in an article's title and text, in reading order."""
+    sentences = [title.strip()] + [s.strip() for s in _segmenter().segment(text or "") if s.strip()]
+    state = _ArticleState()
+    claims: list[Claim] = []
+    for sentence in sentences:
+        if not sentence:
+            continue
+        sentence_speaker = _speaker(sentence) or state.quote_speaker
+        for clause in _clauses(sentence):
+            if clause.strip():
+                claims.extend(_clause_claims(clause, sentence, sentence_speaker, published, state, claims))
+        state.after_sentence(sentence, sentence_speaker)
+    return claims
+
+
+def _clauses(sentence: str) -> list[str]:
+    """Contrasting parts of a sentence; a comma also separates a part that names its own speaker."""
+    clauses = []
+    for part in _CLAUSE_BREAK.split(sentence):
+        pieces = part.split(", ")
+        current = pieces[0]
+        for piece in pieces[1:]:
+            if _speaker(piece) and _speaker(current) and not _quoted(current):
+                clauses.append(current)
+                current = piece
+            else:
+                current = f"{current}, {piece}"
+        clauses.append(current)
+    return clauses
+
+
+def _quoted(text: str) -> bool:
+    return any(q in text for q in (*_QUOTES_OPEN, "”"))
+
+
+class _ArticleState:
+    """What earlier sentences tell later ones: the last speaker, the place under discussion, open quotes."""
+
+    def __init__(self) -> None:
+        self.last_speaker: str | None = None
+        self.last_place: str | None = None
+        self.quote_speaker: str | None = None
+
+    def after_sentence(self, sentence: str, speaker: str | None) -> None:
+        opened = sum(sentence.count(q) for q in _QUOTES_OPEN) - sentence.count("”") - sentence.count("»")
+        straight = sentence.count('"') % 2
+        self.quote_speaker = speaker if (opened > 0 or straight) else None
+        if speaker and not _generic(speaker):
+            self.last_speaker = speaker
+
+
+def _generic(speaker: str) -> bool:
+    """A pronoun or a bare noun ("the ministry") that stands for someone named earlier."""
+    lowered = speaker.lower()
+    return lowered in lx.PRONOUNS or lowered.removeprefix("the ") in lx.GENERIC_SPEAKERS
+
+
+def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, published: datetime,
+                   state: _ArticleState, earlier: list[Claim]) -> list[Claim]:
+    if lx.NOT_CONFIRMED.search(clause):
+        return []  # "could not verify", "has not confirmed": a caveat, not a claim
+    speaker = _speaker(clause) or sentence_speaker
+    if speaker and _generic(speaker):
+        speaker = state.last_speaker
+    if speaker:
+        state.last_speaker = speaker
+    side = side_of(speaker or "")
+    base = Claim(text=sentence, kind="", published=published, hedged=bool(lx.HEDGES.search(clause)),
+                 speaker=speaker, side=side, refers_to=_refers_to(clause, published),
+                 running_total=bool(_RUNNING_TOTAL.search(clause)),
+                 places=_places(sentence, speaker))
+    rest = _DESCRIPTIVE.sub(" ", _without(clause, speaker))  # "Russian-occupied Kherson" describes, not claims
+    numbers = normalise_numbers(rest)
+    figures = find_figures(numbers)
+    claims = [c for f, nxt in zip(figures, [*figures[1:], None]) if (c := _figure_claim(base, numbers, f, nxt, side))]
+    if not any(c.kind == "territory" for c in claims):
+        claims += _status_claims(base, rest, side, state, earlier)
+    claims += _cause_claims(base, rest, side)
+    return claims
+
+
+def side_of(text: str) -> str | None:
+    """The side of the war a phrase names first (by its words), or None."""
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        for name, words in lx.SIDES.items():
+            if word in words:
+                return name
+    return None
+
+
+def _speaker(clause: str) -> str | None:
+    """Who the clause attributes its content to: "according to X", "X said", "…, said X", "X, a spokesman, said"."""
+    if m := re.search(r"\baccording to ([^,.;:”\"]{2,80})", clause, re.I):
+        return _trim_speaker(m[1])
+    words = clause.split()
+    for i, word in enumerate(words):
+        if word.strip(",.:;“”\"'").lower() not in lx.SAY_VERBS:
+            continue
+        before: list[str] = []
+        for w in reversed(words[max(0, i - 8):i]):
+            if w.endswith((",", ".", ";", ":", "”", '"')) or w.lower() in {"that", "but", "and", "while", "–", "-"}:
+                break
+            before.insert(0, w)
+        if candidate := _trim_speaker(" ".join(before)):
+            return candidate
+        previous = words[i - 1] if i else ""
+        if previous.endswith((",", "”", '"')) or previous in {"-", "–"}:
+            after = re.match(r"\s*(?:by |from |in |on \w+ )?([^,.;:”\"]{2,80})", " ".join(words[i + 1:]))
+            if after and (candidate := _trim_speaker(after[1])):
+                return candidate
+        if previous.endswith(",") or previous in {"has", "have", "had"}:
+            if opening := re.match(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}),", clause):
+                return _trim_speaker(opening[1])  # "Serhiy Cherevatyi, a spokesman for …, has disputed"
+    return None
+
+
+_SPEAKER_FILLER = re.compile(
+    r"^(?:[“\"'(]+|but |and |however,? |meanwhile,? |as |the |also )+|(?:\s+(?:has|have|had|also|has also|"
+    r"on \w+|in a \w+|in an \w+|earlier|later|again|previously|now|still|is|was|were|would|will))+$", re.I)
+
+
+def _trim_speaker(phrase: str) -> str | None:
+    phrase = phrase.rsplit(":", 1)[-1].strip(" ,.:;“”\"'()-–")
+    previous = None
+    while previous != phrase:
+        previous, phrase = phrase, _SPEAKER_FILLER.sub("", phrase).strip(" ,.:;“”\"'()-–")
+    words = phrase.split()
+    if not words or len(words) > 9:
+        return None
+    if phrase.lower() in lx.PRONOUNS or any(w[0].isupper() for w in words) or side_of(phrase):
+        return phrase
+    return None
+
+
+def _without(clause: str, speaker: str | None) -> str:
+    """The clause with its speaker phrase cut out, so a speaker's side is not read as an actor."""
+    if speaker and speaker.lower() not in lx.PRONOUNS:
+        return clause.replace(speaker, " ", 1)
+    return clause
+
+
+def _places(sentence: str, speaker: str | None) -> tuple[str, ...]:
+    speaker_words = set((speaker or "").lower().split())
+    words = {m[0].lower().strip("’'") for m in _CAPITALISED.finditer(sentence)}
+    return tuple(sorted(w for w in words - speaker_words - lx.NOT_PLACES if not side_of(w) and len(w) > 2))
+
+
+def _actor(text: str) -> str | None:
+    """The side a clause names as actor, skipping owners of land ("of Russia's Kursk region")."""
+    cleaned = re.sub(r"\b(?:of|in|into|from|on)\s+(?:the\s+)?[\w'’-]+(?:'s)?\b", " ", text.replace("’", "'"))
+    return side_of(cleaned)
+
+
+_FORCES = re.compile(r"([\w'’-]+)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|army|soldiers|military)\b", re.I)
+
+
+def _holder(text: str, speaker_side: str | None) -> str | None:
+    """Who holds or took ground: "Wagner fighters", "Ukrainian units", "Ukraine holds"; else the speaker's side
+    ("our units", "his troops")."""
+    for m in _FORCES.finditer(text):
+        if side := side_of(m[1]):
+            return side
+    if m := re.search(r"([\w'’-]+)\s+['‘’\"]?(?:holds|controls|took|captured|seized|liberated)\b", text):
+        if side := side_of(m[1]):
+            return side
+    return speaker_side
+
+
+def _kind_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
+
+
+_KIND_RES = {kind: _kind_regex(words) for kind, words in lx.QUANTITY_KINDS.items()}
+_CONTROL_RE = _kind_regex(lx.CONTROL)
+_LAND_RE = _kind_regex(lx.LAND)
+_SETTLEMENT_RE = _kind_regex(lx.SETTLEMENT_NOUNS)
+_EQUIPMENT_RE = _kind_regex(lx.EQUIPMENT)
+_GROUP_RES = {group: _kind_regex(words) for group, words in lx.PEOPLE_GROUPS.items()}
+
+
+def _figure_claim(base: Claim, text: str, figure: Figure, following: Figure | None, side: str | None) -> Claim | None:
+    end = following.start if following else len(text)
+    if following and re.search(r"\bout of\s*$", text[figure.end:following.start]):
+        return None if figure.value > following.value else _figure_claim(base, text, figure, None, side)
+    if re.search(r"\bout of\s*$", text[:figure.start]):
+        return None  # "58 out of 500": 500 is the whole, not a claim
+    after, before = text[figure.end:end], text[:figure.start]
+    head = " ".join(after.split()[:3])
+    kind, actor = None, None
+    if figure.dimension == "area":
+        if _CONTROL_RE.search(text) or _LAND_RE.search(after[:40]):
+            kind, actor = "territory", _holder(text, side)
+    elif figure.dimension == "length":
+        if re.search(r"\b(?:deep|advance|advanced|push|pushed|into)\b", text, re.I):
+            kind, actor = "advance", _holder(text, side)
+    elif _SETTLEMENT_RE.match(head.lstrip()) and _CONTROL_RE.search(text):
+        kind, actor = "settlements", _holder(text, side)
+    elif (equipment := _EQUIPMENT_RE.search(head)) and (verb := _equipment_verb(text)):
+        kind = f"equipment:{equipment[0].lower()}:{verb}"
+    else:
+        if _SETTLEMENT_RE.match(head.lstrip()) or _EQUIPMENT_RE.match(head.lstrip()):
+            return None  # "80 settlements in the flood zone": counted, but not a checkable kind
+        kind = _people_kind(after) or _people_kind(" ".join(before.split()[-4:]), last=True)
+        actor = side_of(head)
+    if kind is None:
+        return None
+    group = next((g for g, r in _GROUP_RES.items() if r.search(head)), None)
+    return replace(base, kind=kind, subject=group if kind in lx.QUANTITY_KINDS else None, value=figure.value,
+                   low=figure.low, high=figure.high, unit=figure.unit, shown=figure.shown, bound=figure.bound,
+                   actor=actor)
+
+
+def _people_kind(text: str, last: bool = False) -> str | None:
+    hits = [(m.start(), kind) for kind, r in _KIND_RES.items() for m in r.finditer(text)]
+    if not hits:
+        return None
+    return (max if last else min)(hits)[1]
+
+
+def _equipment_verb(text: str) -> str | None:
+    lowered = text.lower()
+    return next((verb for verb, words in lx.EQUIPMENT_VERBS.items() if any(w in lowered for w in words)), None)
+
+
+_CAPTURE_VERB = re.compile(r"\b(?:captured|took|taken|seized|liberated|occupied|capture of|seizure of|fall of"
+                           r"|liberation of|(?:full|complete|total) control (?:of|over))\s", re.I)
+_PASSIVE_CAPTURE = re.compile(r"\b([A-Z][\w’'-]+)\s+(?:(?:was|has been|had been|is|now)\s+(?:\w+\s+)?)?"
+                              r"(?:captured|taken|seized|liberated|occupied|fallen|fell)\b")
+_CAME_UNDER = re.compile(r"\b(?:came|come|is|was) under (?:\w+ )?(?:russian|ukrainian) control\b", re.I)
+
+
+def _status_claims(base: Claim, clause: str, side: str | None, state: _ArticleState,
+                   earlier: list[Claim]) -> list[Claim]:
+    claims = []
+    if lx.CONTESTED.search(clause):
+        claims.append(replace(base, kind="control", subject=_place(clause) or state.last_place, polarity=False,
+                              actor=side))
+    elif (place := _place(clause) or (_CAME_UNDER.search(clause) and state.last_place)) \
+            and not lx.NEGATION.search(clause):
+        claims.append(replace(base, kind="control", subject=place, actor=_holder(clause, side)))
+    elif lx.DENIAL.search(clause):
+        denied = next((c for c in reversed(earlier) if c.speaker != base.speaker and c.kind in ("control", "evacuation")), None)
+        if denied is not None:
+            claims.append(replace(base, kind=denied.kind, subject=denied.subject, polarity=not denied.polarity,
+                                  actor=denied.actor))
+    if lx.COMPLETE_EVACUATION.search(clause) and not lx.NEGATION.search(clause):
+        claims.append(replace(base, kind="evacuation", subject=_group(clause), polarity=True))
+    elif lx.FAILED_EVACUATION.search(clause):
+        claims.append(replace(base, kind="evacuation", subject=_group(clause), polarity=False))
+    for claim in claims:
+        if claim.kind == "control" and claim.subject:
+            state.last_place = claim.subject
+    return claims
+
+
+def _place(clause: str) -> str | None:
+    """The place a capture phrase names: the first proper name in the few words after the verb, or the
+    name before a passive ("Bakhmut was taken")."""
+    for verb in _CAPTURE_VERB.finditer(clause):
+        for word in clause[verb.end():].split()[:7]:
+            word = word.strip(",.;:“”\"'’‘()")
+            if word[:1].isupper() and word.lower() not in lx.NOT_PLACES and not side_of(word):
+                return word
+    for m in _PASSIVE_CAPTURE.finditer(clause):
+        if m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]):
+            return m[1]
+    return None
+
+
+def _group(clause: str) -> str | None:
+    return next((g for g, r in _GROUP_RES.items() if r.search(clause)), None)
+
+
+def _cause_claims(base: Claim, clause: str, side: str | None) -> list[Claim]:
+    trigger = lx.CAUSAL.search(clause)
+    if trigger is None or "each other" in clause.lower():
+        return []
+    if lx.DENIED_INVOLVEMENT.search(clause):
+        named = re.search(r"\b(?:that|of)\s+([\w'’-]+)", clause[lx.DENIED_INVOLVEMENT.search(clause).start():])
+        denied = (side_of(named[1]) if named else None) or side
+        claims = [replace(base, kind="cause", actor=denied, polarity=False)]
+        accused = re.search(r"\baccus\w* ([\w'’-]+) of\b", clause)
+        if accused and side_of(accused[1]) and side_of(accused[1]) != denied:
+            claims.append(replace(base, kind="cause", actor=side_of(accused[1]), mechanism="attack"))
+        return claims
+    after = clause[trigger.start():]
+    window_after = " ".join(after.split()[:9])
+    window_before = " ".join(clause[:trigger.start()].split()[-5:])
+    mechanism = _mechanism(window_after) or _mechanism(window_before)
+    if m := re.search(r"\b(?:accus\w*|blam\w*)\s+([\w'’‘-]+(?:\s+[\w'’‘-]+)?)", clause):
+        actor = side_of(m[1].replace("‘", " "))
+    elif m := re.search(r"\b(?:by|from)\s+(?:order\s+(?:received\s+)?from\s+)?(?:the\s+)?([\w'’-]+)", window_after):
+        actor = side_of(m[1]) or side_of(window_after)
+    else:
+        actor = side_of(window_after) or side_of(window_before)
+    if mechanism is None and actor is None:
+        return []
+    return [replace(base, kind="cause", mechanism=mechanism, actor=actor)]
+
+
+def _mechanism(window: str) -> str | None:
+    if lx.ACCIDENT_PHRASES.search(window):
+        return "accident"
+    hits = [(m.start(), name) for name, words in lx.MECHANISMS.items() for m in _kind_regex(words).finditer(window)]
+    return min(hits)[1] if hits else None
+
+
+_WEEKDAY = re.compile(r"\b(?:on |last )?(" + "|".join(lx.WEEKDAYS) + r")\b", re.I)
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\s+(" + "|".join(lx.MONTHS) + r")\b\.?|\b(" + "|".join(lx.MONTHS)
+                        + r")\.?\s+(\d{1,2})\b", re.I)
+_MONTH_NUMBER = ({m: i for i, m in enumerate(lx.MONTHS[:12], 1)} | {m[:3]: i for i, m in enumerate(lx.MONTHS[:12], 1)}
+                 | {"sept": 9})
+
+
+def _refers_to(clause: str, published: datetime) -> date | None:
+    """The day a clause says it is about ("on Monday", "12 August", "yesterday"), resolved before publication."""
+    day = published.date()
+    if re.search(r"\byesterday\b", clause, re.I):
+        return day - timedelta(days=1)
+    if m := _DAY_MONTH.search(clause):
+        number, month = (m[1], m[2]) if m[1] else (m[4], m[3])
+        month_number = _MONTH_NUMBER.get(month.lower().rstrip("."))
+        try:
+            resolved = date(day.year, month_number, int(number))
+        except (TypeError, ValueError):
+            return None
+        return resolved if resolved <= day else resolved.replace(year=day.year - 1)
+    if m := _WEEKDAY.search(clause):
+        back = (day.weekday() - lx.WEEKDAYS.index(m[1].lower())) % 7
+        return day - timedelta(days=back)
+    return None

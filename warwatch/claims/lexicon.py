@@ -1,0 +1,133 @@
+"""Words the claim extractor recognises: kinds of figures, sides, statuses, causes, hedges, attribution.
+
+Hand-written domain vocabulary for war reporting in English. Each table maps the words an
+outlet uses to the canonical name a comparison works on.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Quantity kinds: a figure's kind comes from the first of these words near it. Words are matched
+# at the start of a lower-cased token, so "evacuat" covers evacuated/evacuation/evacuating.
+QUANTITY_KINDS: dict[str, tuple[str, ...]] = {
+    "killed": ("killed", "dead", "died", "death", "deaths", "fatalities", "fatality", "toll", "perished",
+               "lost their lives", "killing", "kills"),
+    "wounded": ("wounded", "injured", "injuring", "injuries", "hurt"),
+    "missing": ("missing",),
+    "evacuated": ("evacuat", "rescued", "rescue", "saved", "moved out", "moved away", "relocated",
+                  "brought to safety"),
+    "prisoners": ("prisoner", "pows", "captives", "taken captive", "surrendered"),
+    "displaced": ("displaced", "refugees", "fled"),
+}
+
+# Figures of these kinds add up over time: a later, moderately higher figure is an update.
+CUMULATIVE = {"killed", "wounded", "evacuated", "prisoners", "displaced", "territory", "settlements"}
+
+# Words that make a figure a running total ("so far", "a total of").
+RUNNING_TOTAL = ("so far", "a total of", "already", "as of", "to date", "in total", "now", "has risen",
+                 "rose to", "risen to", "climbed")
+
+# Control of ground: verbs and phrases that say someone holds or took territory or a place.
+CONTROL = ("control", "hold", "holds", "held", "holding", "taken", "took", "take", "captur", "seiz",
+           "occup", "liberat", "sitting on", "fell", "fallen", "gained", "advanced")
+LAND = ("land", "territory", "ground", "region", "area")
+
+# Military hardware that is counted: kind "equipment:<noun>" together with its verb.
+EQUIPMENT = ("tank", "aircraft", "helicopter", "plane", "jet", "drone", "missile", "rocket",
+             "armoured vehicle", "armored vehicle", "artillery", "ship", "vessel", "boat")
+EQUIPMENT_VERBS = {"destroyed": ("destroy",), "shot down": ("shot down", "downed", "intercept"),
+                   "launched": ("launch", "fired")}
+
+SETTLEMENT_NOUNS = ("settlement", "village", "town", "localit")
+
+PEOPLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "military": ("soldier", "servicem", "troop", "sailor", "crew", "fighter", "marine", "personnel",
+                 "officer", "conscript", "mercenar", "member"),
+    "children": ("child", "children", "kid", "minor"),
+    "civilian": ("civilian", "resident", "local", "inhabitant", "villager"),
+}
+
+TIME_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "night", "noon", "a.m", "p.m",
+              "am", "pm", "percent", "per cent", "%", "st", "nd", "rd", "th", "time", "km/h", "mph")
+
+# Sides of the war, by the words that name them (lower case; matched as whole words).
+SIDES: dict[str, tuple[str, ...]] = {
+    "Russia": ("russia", "russia's", "russian", "russians", "moscow", "moscow's", "kremlin", "kremlin's",
+               "wagner", "prigozhin", "peskov", "putin", "putin's", "shoigu", "lavrov", "zakharova", "tass",
+               "ria", "interfax", "aksyonov", "russian-backed", "russian-installed", "occupation"),
+    "Ukraine": ("ukraine", "ukraine's", "ukrainian", "ukrainians", "kyiv", "kyiv's", "kiev", "zelensky",
+                "zelenskyy", "zelensky's", "syrskyi", "danilov", "cherevatyi", "kuleba", "budanov", "zaluzhnyi",
+                "prokudin", "neptune"),
+}
+
+# Statements that a place is still contested: a denial of its capture.
+CONTESTED = re.compile(
+    r"\b(fighting (?:\w+ )?(?:continues|continued|goes on|is going on|was (?:still )?going on|still going on|is ongoing)"
+    r"|(?:are|is|were) (?:still )?fighting (?:in|for)|still controls?|still holds?|recaptured|retook|has not fallen"
+    r"|remains? under (?:ukrainian|russian) control|not been (?:captured|taken))\b", re.I)
+
+# A bare denial of what was just reported ("This is not true", "rejected the claim").
+DENIAL = re.compile(
+    r"\b(?:(?:is|was|it's) not true|(?:rejected|rejects|denied|denies|disputed|disputes|refuted|dismissed)"
+    r"(?: (?:the|this|that|these|such|\w+'s))? (?:claims?|reports?|allegations?|statements?)|untrue|false claims?)\b",
+    re.I)
+
+# Completeness of an evacuation or rescue ("the crew was completely evacuated").
+COMPLETE_EVACUATION = re.compile(
+    r"\b(?:(?:completely|fully|safely|all|entire|whole|everyone|everybody)\b[^.;]{0,60}?\b(?:evacuated|rescued)"
+    r"|(?:evacuated|rescued) (?:in full|completely|entirely))\b", re.I)
+FAILED_EVACUATION = re.compile(r"\b(?:failed|unable|could not|couldn't) to (?:evacuate|rescue)\b", re.I)
+
+# Cause and responsibility. A cause claim needs a causal phrase; its mechanism is what the
+# phrase names (an attack or an accident), its actor the side it blames.
+CAUSAL = re.compile(
+    r"\b(?:as a result of|caused by|due to|because of|hit by|struck by|blown up|blew up|blowing up|blow up"
+    r"|destroyed by|sabotage|accus\w*|blam\w*|responsib\w*|carried out|attack(?:ed)? by|hit the|struck the"
+    r"|involvement|destroying)\b", re.I)
+MECHANISMS: dict[str, tuple[str, ...]] = {
+    "attack": ("missile", "neptune", "drone", "strike", "shelling", "shell", "torpedo", "rocket", "bomb",
+               "blown up", "blew up", "blowing up", "blow up", "sabotage", "terrorist", "attack", "explosion",
+               "explosive", "mine", "destroying", "destroyed by"),
+    "accident": ("fire", "detonation", "detonated", "storm", "accident", "malfunction", "technical",
+                 "negligence", "wear", "ammunition"),
+}
+# An ammunition fire or detonation on board is an accident even though it explodes.
+ACCIDENT_PHRASES = re.compile(r"\b(?:explosion|detonation) of (?:the )?ammunition|ammunition (?:detonat|explo)\w*", re.I)
+DENIED_INVOLVEMENT = re.compile(r"\b(?:denied|denies|deny|rejects?|rejected)\b[^.;]{0,60}\b(?:involvement|responsib\w*|accusations?)\b", re.I)
+
+HEDGES = re.compile(
+    r"\b(?:may|might|could|reportedly|allegedly|possibly|apparently|unconfirmed|unverified|rumou?red|believed"
+    r"|appears?|doing the rounds|claim(?:s|ed)?|purportedly|as much as|as many as|up to"
+    r"|not (?:be )?(?:independently )?(?:verif\w*|confirm\w*))\b", re.I)
+NOT_CONFIRMED = re.compile(r"\b(?:not|never|yet to|declined to) (?:(?:independently|officially) )?(?:confirm|verif)\w*", re.I)
+NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|denied|denies|n't)\b", re.I)
+
+SAY_VERBS = ("said", "says", "told", "announced", "stated", "claimed", "claims", "reported", "reports",
+             "added", "insists", "insisted", "maintains", "maintained", "confirmed", "declared", "wrote",
+             "posted", "believes", "alleged", "noted", "informed", "accused", "accuses", "blamed", "blames",
+             "rejected", "rejects", "denied", "denies", "disputed", "warned", "estimated")
+PRONOUNS = {"he", "she", "they", "it", "we", "the ministry", "the statement", "the agency", "the official",
+            "officials", "the spokesman", "the spokesperson"}
+
+# Bare nouns that stand for a speaker named earlier ("the ministry said").
+GENERIC_SPEAKERS = {"ministry", "statement", "agency", "official", "officials", "spokesman", "spokesperson",
+                    "spokeswoman", "military", "government", "authorities", "army", "command", "source", "sources",
+                    "report", "claim"}
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+          "dec")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Capitalised words that are never the place a status claim is about.
+NOT_PLACES = {
+    "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "our", "his",
+    "her", "their", "in", "on", "at", "but", "and", "as", "after", "today", "tomorrow", "yesterday", "until",
+    "however", "meanwhile", "earlier", "later", "initially", "ministry", "defense", "defence", "group",
+    "army", "forces", "units", "troops", "president", "general", "commander", "chief", "military", "spokesperson",
+    "spokesman", "reuters", "telegram", "video", "city", "town", "region", "oblast", "black", "sea", "fleet",
+    "national", "security", "council", "wagner", "armed", "eastern", "southern", "northern", "western",
+    "operational", "command", "head", "state", "news", "agency", "yevgeny", "serhiy", "oleksandr", "volodymyr",
+    "dmitry", "sergei", "vladimir", "oleksiy", *MONTHS, *WEEKDAYS,
+}
