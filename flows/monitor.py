@@ -1,4 +1,4 @@
-"""The monitor flow: poll feeds, group new articles into stories, deliver. Orchestration only."""
+"""The monitor flow: poll feeds, group new articles into stories, check their claims, deliver. Orchestration only."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from warwatch.alerts import monitor_failed
 from warwatch.config.settings import load_settings
 from warwatch.polling import PollOutcome
 from warwatch.tasks.alerts import monitor_health_task
+from warwatch.tasks.claims import check_claims_task
 from warwatch.tasks.delivery import deliver_task
 from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, sync_feeds_task
 from warwatch.tasks.report import run_summary_task
@@ -40,9 +41,10 @@ def monitor() -> str:
     outcomes = [_outcome(future.result(raise_on_failure=False), feed) for future, feed in zip(futures, due)]
     feed_alerts_task(outcomes)
     stage = assign_stories_task()
+    contradictions = check_claims_task()
     monitor_health_task()
     delivery = deliver_task()
-    return run_summary_task(outcomes, stage, delivery)
+    return run_summary_task(outcomes, stage, delivery, contradictions)
 
 
 def _outcome(result: PollOutcome | BaseException, feed: tuple[int, str]) -> PollOutcome:

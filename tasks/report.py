@@ -12,9 +12,10 @@ from warwatch.report import StageSummary, feed_health_rows, run_summary_markdown
 
 
 @task(name="run-summary", cache_policy=NONE)
-def run_summary_task(outcomes: list[PollOutcome], stage: StageSummary, delivery: DeliveryReport) -> str:
+def run_summary_task(outcomes: list[PollOutcome], stage: StageSummary, delivery: DeliveryReport,
+                     contradictions: int = 0) -> str:
     """Publish the keyed run summary and feed-health table of this run; return the summary markdown."""
-    markdown = run_summary_markdown(outcomes, stage, delivery)
+    markdown = run_summary_markdown(outcomes, stage, delivery, contradictions)
     create_markdown_artifact(key="warwatch-run-summary", markdown=markdown, description="warwatch monitor run")
     if outcomes:
         create_table_artifact(key="warwatch-feed-health", table=feed_health_rows(outcomes),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
+from warwatch.slack_messages import ContradictionView
 from warwatch.stories.assign import Assignment
 from warwatch.store.models import Article
 
@@ -27,7 +28,8 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")[:200]
 
 
-def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, delivery: DeliveryReport) -> str:
+def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, delivery: DeliveryReport,
+                         contradictions: int = 0) -> str:
     """Markdown: the run's figures, then a row per failed feed."""
     count = {s: sum(o.status == s for o in outcomes) for s in ("ok", "not_modified", "failed")}
     new_articles = sum(len(o.new_article_ids) for o in outcomes)
@@ -35,10 +37,11 @@ def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, d
         "# warwatch monitor run",
         "",
         "| feeds polled | not modified | failed | new articles | new stories | coverage updates | duplicates "
-        "| deliveries sent | deliveries failed | deliveries waiting |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| contradictions | deliveries sent | deliveries failed | deliveries waiting |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {len(outcomes)} | {count['not_modified']} | {count['failed']} | {new_articles} | {stage.new_stories} "
-        f"| {stage.updates} | {stage.duplicates} | {delivery.sent} | {delivery.failed} | {delivery.waiting} |",
+        f"| {stage.updates} | {stage.duplicates} | {contradictions} | {delivery.sent} | {delivery.failed} "
+        f"| {delivery.waiting} |",
     ]
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
@@ -85,3 +88,18 @@ def story_decision_rows(session: Session, assignments: Sequence[Assignment]) -> 
             "nearest": _cell(nearest.title if nearest else ""),
         })
     return rows
+
+
+def contradiction_rows(views: Sequence[ContradictionView]) -> list[dict[str, str]]:
+    """One row per new contradiction: the two claims side by side and why they cannot both hold."""
+    return [
+        {
+            "story": _cell(v.story_headline),
+            "kind": v.kind,
+            "new claim": _cell(f"{v.new.outlet}: {v.new.value or v.new.text}"),
+            "earlier claim": _cell(f"{v.earlier.outlet}, {v.earlier.published:%d %b %H:%M}: "
+                                   f"{v.earlier.value or v.earlier.text}"),
+            "why": _cell(v.reason),
+        }
+        for v in views
+    ]

@@ -1,4 +1,4 @@
-"""Read models for messages: stories, coverage and feed health as the Slack builders take them."""
+"""Read models for messages: stories, coverage, contradictions and feed health as the Slack builders take them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warwatch.slack_messages import CoverageView, DigestView, FeedHealthView, StoryView
-from warwatch.store.models import Article, Feed, Story
+from warwatch.claims.extract import Claim
+from warwatch.slack_messages import ClaimView, ContradictionView, CoverageView, DigestView, FeedHealthView, StoryView
+from warwatch.store.models import Article, Contradiction, Feed, Story
+from warwatch.store.models import Claim as ClaimRow
 
 
 def story_view(session: Session, story_id: int) -> StoryView:
@@ -48,5 +50,43 @@ def digest_view(session: Session, since: datetime, until: datetime, feed_ids: li
         .order_by(Story.article_count.desc(), Story.last_updated.desc())
         .limit(top)
     ).all()
+    contradiction_ids = session.scalars(
+        select(Contradiction.id).where(Contradiction.created_at >= since, Contradiction.created_at < until)
+        .order_by(Contradiction.id).limit(top)
+    ).all()
     return DigestView(since=since, until=until, stories=[story_view(session, i) for i in story_ids],
-                      contradictions=[], feeds=feed_health(session, feed_ids))
+                      contradictions=[contradiction_view(session, i) for i in contradiction_ids],
+                      feeds=feed_health(session, feed_ids))
+
+
+def contradiction_view(session: Session, contradiction_id: int) -> ContradictionView:
+    """Both claims side by side, with outlets, times, speakers, normalised values and the reason."""
+    contradiction = session.get_one(Contradiction, contradiction_id)
+    story = session.get(Story, contradiction.story_id) if contradiction.story_id else None
+    new, earlier = (claim_view(session, i) for i in (contradiction.claim_id, contradiction.other_claim_id))
+    return ContradictionView(story_headline=story.title if story else new.text, kind=contradiction.kind,
+                             reason=contradiction.reason, new=new, earlier=earlier)
+
+
+def claim_view(session: Session, claim_id: int) -> ClaimView:
+    row = session.get_one(ClaimRow, claim_id)
+    article = session.get_one(Article, row.article_id)
+    outlet = session.get_one(Feed, article.feed_id).name
+    claim = Claim.from_facts(row.facts)
+    return ClaimView(text=row.text, outlet=outlet, published=article.published, url=article.url,
+                     speaker=claim.speaker, value=claim_value(claim))
+
+
+def claim_value(claim: Claim) -> str:
+    """What a claim asserts, in normalised form: "400,000 square miles = 1,035,995 km²", "Bakhmut: contested"."""
+    if claim.is_quantity:
+        normalised = f" = {claim.value:,.0f} {claim.unit}" if claim.unit else ""
+        return f"{claim.shown}{normalised} ({claim.kind})"
+    if claim.kind == "control":
+        state = f"taken by {claim.actor}" if claim.polarity and claim.actor else "taken" if claim.polarity else "contested"
+        return f"{claim.subject or 'place'}: {state}"
+    if claim.kind == "evacuation":
+        return "evacuation complete" if claim.polarity else "evacuation not complete"
+    cause = claim.mechanism or "cause"
+    blame = f", blamed on {claim.actor}" if claim.actor and claim.polarity else f", {claim.actor} not to blame" if claim.actor else ""
+    return f"{cause}{blame}"

@@ -188,14 +188,21 @@ def _speaker(clause: str) -> str | None:
         if candidate := _trim_speaker(" ".join(before)):
             return candidate
         previous = words[i - 1] if i else ""
-        if previous.endswith((",", "”", '"')) or previous in {"-", "–"}:
+        inverted = previous.endswith(("”", '"')) or previous in {"-", "–"} or (
+            previous.endswith(",") and word.strip(",.").lower() in {"said", "says", "added", "stated"})
+        if inverted:
             after = re.match(r"\s*(?:by |from |in |on \w+ )?([^,.;:”\"]{2,80})", " ".join(words[i + 1:]))
             if after and (candidate := _trim_speaker(after[1])):
                 return candidate
-        if previous.endswith(",") or previous in {"has", "have", "had"}:
-            if opening := re.match(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}),", clause):
-                return _trim_speaker(opening[1])  # "Serhiy Cherevatyi, a spokesman for …, has disputed"
+        names = [part.strip() for part in " ".join(words[:i]).split(",") if _is_name(part)]
+        if names:
+            return names[-1]  # "Ukraine's top commander, Oleksandr Syrskyi, told …"
     return None
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 _SPEAKER_FILLER = re.compile(
@@ -317,8 +324,8 @@ def _status_claims(base: Claim, clause: str, side: str | None, state: _ArticleSt
                    earlier: list[Claim]) -> list[Claim]:
     claims = []
     if lx.CONTESTED.search(clause):
-        claims.append(replace(base, kind="control", subject=_place(clause) or state.last_place, polarity=False,
-                              actor=side))
+        if place := _place(clause) or state.last_place:  # "fighting goes on" names no place: nothing to check
+            claims.append(replace(base, kind="control", subject=place, polarity=False, actor=side))
     elif (place := _place(clause) or (_CAME_UNDER.search(clause) and state.last_place)) \
             and not lx.NEGATION.search(clause):
         claims.append(replace(base, kind="control", subject=place, actor=_holder(clause, side)))

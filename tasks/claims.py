@@ -1,0 +1,37 @@
+"""Task for the claim stage: check new articles' claims, enqueue an alert per contradiction, publish the table."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NONE
+
+from warwatch.claims.nli import nli_judge
+from warwatch.claims.stage import check_claims
+from warwatch.config.settings import load_settings
+from warwatch.outbox import enqueue_alert
+from warwatch.report import contradiction_rows
+from warwatch.store.db import session
+from warwatch.store.models import Contradiction
+from warwatch.views import contradiction_view
+
+
+@task(name="check-claims", cache_policy=NONE)
+def check_claims_task() -> int:
+    """Compare new claims with earlier reports; each contradiction and its alert commit together."""
+    settings = load_settings()
+    judge = nli_judge(settings.claims)
+    with session(settings.db_url) as s:
+        found = check_claims(s, settings.stories, settings.claims, judge)
+        views = []
+        for contradiction_id in found:
+            view = contradiction_view(s, contradiction_id)
+            story_id = s.get_one(Contradiction, contradiction_id).story_id
+            if story_id is not None:
+                enqueue_alert(s, key=f"contradiction:{contradiction_id}", story_id=story_id, view=view)
+            views.append(view)
+        s.commit()
+    create_table_artifact(key="warwatch-contradictions", table=contradiction_rows(views),
+                          description="New claims that contradict earlier reports, side by side, with the reason")
+    get_run_logger().info("%d new contradiction(s)", len(found))
+    return len(found)
