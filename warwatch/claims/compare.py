@@ -68,16 +68,15 @@ def _figures(new: Claim, old: Claim) -> Verdict:
         return UNRELATED  # counts for different days
     lo_new, hi_new = _allow(new)
     lo_old, hi_old = _allow(old)
-    if lo_new <= hi_old and lo_old <= hi_new:
-        return CONSISTENT
-    higher, lower = (new, old) if lo_new > hi_old else (old, new)
-    ratio = _allow(higher)[0] / max(_allow(lower)[1], 1e-9)
-    if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
-        return CONSISTENT
+    overlap = lo_new <= hi_old and lo_old <= hi_new
+    higher, lower = (new, old) if lo_new > hi_old or (overlap and new.value > old.value) else (old, new)
+    ratio = 1.0 if overlap else _allow(higher)[0] / max(_allow(lower)[1], 1e-9)
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
     opposed = new.side and old.side and new.side != old.side
     if higher is new and new.kind in CUMULATIVE and days > 0 and not opposed and ratio <= 1.5 + 0.5 * days:
         return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count")
+    if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
+        return CONSISTENT
     return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower))
 
 

@@ -323,8 +323,9 @@ _CAME_UNDER = re.compile(r"\b(?:came|come|is|was) under (?:\w+ )?(?:russian|ukra
 def _status_claims(base: Claim, clause: str, side: str | None, state: _ArticleState,
                    earlier: list[Claim]) -> list[Claim]:
     claims = []
-    if lx.CONTESTED.search(clause):
-        if place := _place(clause) or state.last_place:  # "fighting goes on" names no place: nothing to check
+    if contested := lx.CONTESTED.search(clause):
+        place = _named_after(clause[contested.start():]) or _place(clause) or state.last_place
+        if place:  # "fighting goes on" with no place named or discussed: nothing to check
             claims.append(replace(base, kind="control", subject=place, polarity=False, actor=side))
     elif (place := _place(clause) or (_CAME_UNDER.search(clause) and state.last_place)) \
             and not lx.NEGATION.search(clause):
@@ -342,6 +343,14 @@ def _status_claims(base: Claim, clause: str, side: str | None, state: _ArticleSt
         if claim.kind == "control" and claim.subject:
             state.last_place = claim.subject
     return claims
+
+
+def _named_after(text: str) -> str | None:
+    """The first proper name after "in", "for" or "of" ("fighting continues in Bakhmut")."""
+    for m in re.finditer(r"\b(?:in|for|of)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?([A-Z][\w’'-]+)", text):
+        if m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]):
+            return m[1]
+    return None
 
 
 def _place(clause: str) -> str | None:

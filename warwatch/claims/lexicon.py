@@ -17,7 +17,7 @@ QUANTITY_KINDS: dict[str, tuple[str, ...]] = {
     "missing": ("missing",),
     "evacuated": ("evacuat", "rescued", "rescue", "saved", "moved out", "moved away", "relocated",
                   "brought to safety"),
-    "prisoners": ("prisoner", "pows", "captives", "taken captive", "surrendered"),
+    "prisoners": ("prisoner", "pows", "captives", "taken captive", "surrendered", "captured"),
     "displaced": ("displaced", "refugees", "fled"),
 }
 

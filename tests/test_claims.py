@@ -1,0 +1,209 @@
+"""Claim extraction and comparison, table-driven, on the project's own sentences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from warwatch.claims.check import check_article
+from warwatch.claims.compare import compare
+from warwatch.claims.extract import Claim, extract_claims
+from warwatch.claims.quantities import find_figures, normalise_numbers
+
+MON = datetime(2024, 8, 12, 15, tzinfo=timezone.utc)  # a Monday
+
+
+def figures(text: str):
+    return [(f.value, f.low, f.high, f.unit, f.bound) for f in find_figures(normalise_numbers(text))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("27 sailors are missing", [(27, 27, 27, None, None)]),
+    ("twenty-seven sailors are missing", [(27, 27, 27, None, None)]),
+    ("more than 100,000 people left", [(100_000, 100_000, float("inf"), None, "more than")]),
+    ("fewer than 40 soldiers", [(40, 0, 40, None, "less than")]),
+    ("between 10 and 12 were killed", [(11, 10, 12, None, "range")]),
+    ("the toll rose from 12 to 15", [(15, 15, 15, None, None)]),
+    ("1.5 million people", [(1_500_000, 1_500_000, 1_500_000, None, None)]),
+    ("dozens of wounded", [(24, 24, 99, None, "vague")]),
+    ("a thousand residents", [(1000, 1000, 1000, None, None)]),
+])
+def test_counts_and_bounds(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("about 1,000 km² of land", 1000, "km²"),
+    ("roughly 1,000 square kilometres", 1000, "km²"),
+    ("400,000 square miles", 400_000 * 2.589988110336, "km²"),
+    ("a 12 km deep push", 12, "km"),
+    ("30 miles into the region", 30 * 1.609344, "km"),
+    ("500 hectares of farmland", 5, "km²"),
+])
+def test_units_become_canonical(text, value, unit):
+    (found,) = find_figures(normalise_numbers(text))
+    assert found.unit == unit and found.value == pytest.approx(value, rel=1e-6)
+
+
+@pytest.mark.parametrize("text", [
+    "On 6 August the push began", "Shelling stopped at 10:00", "The siege lasted 224 days",
+    "In 2023 the dam broke", "It was the 2nd attempt", "Talks resume on April 13",
+])
+def test_dates_times_and_durations_are_not_figures(text):
+    assert figures(text) == []
+
+
+def claims(title: str, text: str = "", published: datetime = MON) -> list[Claim]:
+    return extract_claims(title, text, published)
+
+
+@pytest.mark.parametrize("sentence, kind, value, group", [
+    ("Two sailors died and 14 are missing after the strike.", "killed", 2, "military"),
+    ("At least 30 civilians were injured in the shelling.", "wounded", 30, "civilian"),
+    ("Rescuers have evacuated 885 people so far.", "evacuated", 885, None),
+    ("Some 40 soldiers were taken prisoner near the river.", "prisoners", 40, "military"),
+    ("Troops now hold about 1,000 sq km of the region.", "territory", 1000, None),
+    ("The army says it has liberated 12 villages this week.", "settlements", 12, None),
+    ("Air defences shot down 14 drones overnight.", "equipment:drone:shot down", 14, None),
+])
+def test_figure_kinds(sentence, kind, value, group):
+    claim = [c for c in claims(sentence) if c.is_quantity][0]
+    assert (claim.kind, claim.value, claim.subject) == (kind, value, group)
+
+
+@pytest.mark.parametrize("sentence", [
+    "There are about 80 villages in the flood zone.",  # counted, but nothing checkable is said of them
+    "About 16,000 people live in the danger area.",
+    "The column was 12 km long.",
+])
+def test_figures_of_no_checkable_kind_are_not_claims(sentence):
+    assert [c for c in claims(sentence) if c.is_quantity] == []
+
+
+@pytest.mark.parametrize("sentence, speaker, side", [
+    ("Marinka was captured, the army chief Ivan Petrenko said.", "army chief Ivan Petrenko", None),
+    ("According to Ukraine's general staff, 40 soldiers were captured.", "Ukraine's general staff", "Ukraine"),
+    ("Kremlin spokesman Dmitry Peskov said 12 soldiers were killed.", "Kremlin spokesman Dmitry Peskov", "Russia"),
+    ("Mariia Koval, a spokeswoman for the regional council, said 12 people were killed.", "Mariia Koval", None),
+])
+def test_attribution(sentence, speaker, side):
+    claim = claims(sentence)[0]
+    assert (claim.speaker, claim.side) == (speaker, side)
+
+
+def test_quoted_denial_takes_its_speaker_and_the_place_under_discussion():
+    found = claims("Commander says Marinka taken",
+                   "A Russian commander said on Sunday that his troops had captured Marinka. "
+                   "Ukrainian spokesman Oleh Marchuk told reporters: \u201cThis is not true. "
+                   "Our units are still fighting in Marinka.\u201d")
+    statuses = [(c.subject, c.polarity, c.side) for c in found if c.kind == "control"]
+    assert ("Marinka", True, "Russia") in statuses and ("Marinka", False, "Ukraine") in statuses
+
+
+@pytest.mark.parametrize("sentence, when", [
+    ("Officials said on Friday that 12 people were killed.", date(2024, 8, 9)),
+    ("On 6 August, 12 soldiers were killed.", date(2024, 8, 6)),
+    ("Yesterday 12 soldiers were killed.", date(2024, 8, 11)),
+    ("12 soldiers were killed.", None),
+])
+def test_time_reference(sentence, when):
+    assert claims(sentence)[0].refers_to == when
+
+
+def test_hedges_and_running_totals_are_recorded():
+    hedged, total = claims("Troops may hold up to 500 sq km of land.")[0], claims("A total of 90 people have been evacuated so far.")[0]
+    assert hedged.hedged and not hedged.running_total
+    assert total.running_total and not total.hedged
+
+
+def one(sentence: str, published: datetime = MON) -> Claim:
+    (claim,) = claims(sentence, published=published)
+    return claim
+
+
+LATER = MON + timedelta(days=1)
+WEEK = MON + timedelta(days=7)
+
+
+@pytest.mark.parametrize("earlier, new, new_at, relation, kind", [
+    # figures that cannot both hold, after unit conversion
+    ("The army chief said troops control about 1,000 sq km of the region.",
+     "Troops hold up to 400,000 square miles of land.", LATER, "contradiction", "quantity"),
+    ("Rescuers said about 60 sailors were rescued.", "The ministry said 400 sailors were rescued.", MON,
+     "contradiction", "quantity"),
+    # compatible bounds
+    ("More than 100,000 people have been evacuated.", "121,000 people have been evacuated.", LATER, "update", None),
+    ("121,000 people have been evacuated.", "More than 100,000 people have been evacuated.", LATER, "consistent", None),
+    ("About 1,000 sq km are held by the troops.", "Troops hold 1,020 square kilometres of land.", LATER, "update", None),
+    ("Troops hold 1,020 square kilometres of land.", "About 1,000 sq km are held by the troops.", LATER, "consistent", None),
+    # a running count rising over the following days is an update
+    ("121,000 people have been evacuated.", "More than 122,000 people have been evacuated.", WEEK, "update", None),
+    ("So far 742 people have been evacuated.", "A total of 885 people have been evacuated.", LATER, "update", None),
+    # a count falling later is not an update
+    ("885 people have been evacuated.", "Only 300 people have been evacuated.", LATER, "contradiction", "quantity"),
+    # different quantities never meet
+    ("121 people were injured.", "121,000 people have been evacuated.", LATER, "unrelated", None),
+    ("The advance went 12 km deep.", "12 soldiers were killed.", LATER, "unrelated", None),
+    ("Troops hold 1,000 sq km of land.", "12 villages have been liberated.", LATER, "unrelated", None),
+    # event status
+    ("The ministry said the crew was completely evacuated.", "Three sailors are missing after the fire.", LATER,
+     "contradiction", "status"),
+    ("The navy failed to evacuate the crew.", "Three sailors are missing after the fire.", LATER, "consistent", None),
+    ("Commander Ivan Petrenko said his troops captured Marinka.", "Kyiv says fighting continues in Marinka.", MON,
+     "contradiction", "status"),
+    ("Commander Ivan Petrenko said his troops captured Marinka.", "Kyiv says fighting continues in Avdiivka.", MON,
+     "unrelated", None),
+    # cause and responsibility
+    ("The ship sank as a result of a fire on board.", "The ship was hit by two missiles.", LATER,
+     "contradiction", "cause"),
+    ("Kyiv accused Russia of blowing up the dam.", "The Kremlin blamed Ukraine for the sabotage.", MON,
+     "contradiction", "responsibility"),
+    ("Kyiv accused Russia of blowing up the dam.", "Moscow denied any involvement in the blast.", MON,
+     "contradiction", "responsibility"),
+    ("Kyiv accused Russia of blowing up the dam.", "Zelensky blamed Russian forces for the explosion.", MON,
+     "consistent", None),
+])
+def test_comparison_rules(earlier, new, new_at, relation, kind):
+    verdict = compare(one(new, new_at), one(earlier))
+    assert (verdict.relation, verdict.kind) == (relation, kind), verdict.reason
+    if relation == "contradiction":
+        assert verdict.reason
+
+
+def test_the_explanation_quotes_both_figures_their_speaker_and_date():
+    syrskyi = one("Commander Oleksandr Syrskyi said troops control about 1,000 sq km of the region.")
+    tabloid = one("Troops hold up to 400,000 square miles of land.", LATER)
+    reason = compare(tabloid, syrskyi).reason
+    assert "1,036,000 km²" in reason and "about 1,000 times" in reason
+    assert "Oleksandr Syrskyi" in reason and "12 Aug 2024" in reason
+
+
+def test_a_claim_and_its_denial_in_one_article_is_a_dispute():
+    new = list(enumerate(claims("Commander says Marinka taken, Kyiv says fighting continues in Marinka")))
+    (finding,) = check_article(new, [], [])
+    assert finding.verdict.kind == "status"
+    assert {finding.claim, finding.other} == {0, 1}
+
+
+def test_a_dispute_is_reported_once_however_often_it_is_repeated():
+    official = (0, one("Commander Oleksandr Syrskyi said troops control about 1,000 sq km of the region."))
+    disputes: list = []
+    first = check_article([(1, one("Troops hold up to 400,000 square miles of land.", LATER))], [official], disputes)
+    again = check_article([(2, one("Sources say troops hold as much as 400,000 square miles of land.", WEEK))],
+                          [(1, first and one("Troops hold up to 400,000 square miles of land.", LATER)), official],
+                          disputes)
+    assert len(first) == 1 and again == []
+
+
+def test_a_second_opinion_is_asked_only_when_the_rules_find_nothing():
+    asked = []
+
+    def judge(new, old):
+        asked.append((new.text, old.text))
+        return None
+
+    earlier = [(0, one("12 soldiers were killed."))]
+    check_article([(1, one("40 soldiers were killed."))], earlier, [], judge)  # the rules decide
+    check_article([(2, one("13 soldiers were killed."))], earlier, [], judge)  # consistent: asked
+    assert asked == [("13 soldiers were killed.", "12 soldiers were killed.")]
