@@ -57,6 +57,7 @@ def test_demo_runs_offline_and_shows_the_posts():
     result = warwatch("demo", env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "400,000 square miles" in result.stdout
+    assert "Contradiction (quantity)" in result.stdout and "about 1,000 times the 1,000 km²" in " ".join(result.stdout.split())
     assert "Meridian Wire" in result.stdout and "warwatch monitor run" in result.stdout
     assert "Traceback" not in result.stderr
 

@@ -1,0 +1,87 @@
+"""The claim stage against a real store (SQLite and PostgreSQL): contradictions recorded once, alerts enqueued."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from warwatch.articles import store_entries
+from warwatch.claims.stage import check_claims
+from warwatch.config.settings import ClaimSettings, FeedSpec, Settings, StorySettings
+from warwatch.feeds.parse import Entry
+from warwatch.outbox import enqueue_alert, enqueue_assignments
+from warwatch.polling import sync_feeds
+from warwatch.stories.assign import assign_stories
+from warwatch.store.db import session
+from warwatch.store.models import Claim, Contradiction, Delivery
+from warwatch.views import contradiction_view
+
+T0 = datetime(2024, 8, 12, 15, 0, tzinfo=timezone.utc)
+OFFICIAL = ("Army chief says troops control about 1,000 sq km of the border region",
+            "Commander Oleksandr Syrskyi told the president that Ukrainian forces now control about 1,000 square "
+            "kilometres of the Kursk border region.")
+INFLATED = ("Troops 'hold up to 400,000 square miles' of the Kursk border region",
+            "Ukrainian forces may be sitting on as much as 400,000 square miles of the Kursk border region, "
+            "some commentators claim.")
+UPDATE = ("Army chief: about 1,150 sq km of the Kursk border region now held",
+          "Commander Oleksandr Syrskyi said Ukrainian units now hold about 1,150 square kilometres of the Kursk "
+          "border region.")
+
+
+def entry(guid: str, title: str, text: str, hours: float) -> Entry:
+    return Entry(guid=guid, url=f"https://news.example/{guid}", title=title, text=text,
+                 published=T0 + timedelta(hours=hours), language="en")
+
+
+def run_stages(s, feed_id: int, *entries: Entry) -> list[int]:
+    store_entries(s, [(feed_id, e) for e in entries], T0)
+    settings = Settings(slack_channel="#war-news")
+    enqueue_assignments(s, assign_stories(s, StorySettings()), settings)
+    found = check_claims(s, StorySettings(), ClaimSettings())
+    for contradiction_id in found:
+        story_id = s.get_one(Contradiction, contradiction_id).story_id
+        enqueue_alert(s, key=f"contradiction:{contradiction_id}", story_id=story_id,
+                      view=contradiction_view(s, contradiction_id))
+    s.commit()
+    return found
+
+
+@pytest.fixture
+def store(db_url):
+    with session(db_url) as s:
+        wire, tabloid = sync_feeds(s, [FeedSpec(name=n, url=f"https://{n}.example/rss") for n in ("Wire", "Tabloid")])
+        s.commit()
+        yield s, wire, tabloid
+
+
+def test_an_inflated_figure_is_flagged_once_explained_and_alerted(store):
+    s, wire, tabloid = store
+    assert run_stages(s, wire, entry("official", *OFFICIAL, hours=0)) == []
+    (found,) = run_stages(s, tabloid, entry("inflated", *INFLATED, hours=30))
+    view = contradiction_view(s, found)
+    assert view.kind == "quantity"
+    assert (view.new.outlet, view.earlier.outlet) == ("Tabloid", "Wire")
+    assert view.earlier.speaker == "Commander Oleksandr Syrskyi"
+    assert "1,036,000 km²" in view.reason and "about 1,000 times" in view.reason and "12 Aug 2024" in view.reason
+    alert = s.scalar(select(Delivery).where(Delivery.kind == "alert"))
+    assert alert.broadcast and alert.story_id == s.get_one(Contradiction, found).story_id
+
+    # a later official update contradicts the tabloid too, but that dispute was already reported
+    assert run_stages(s, wire, entry("update", *UPDATE, hours=72)) == []
+    # re-running checks nothing twice
+    assert check_claims(s, StorySettings(), ClaimSettings()) == []
+    assert s.scalar(select(func.count()).select_from(Contradiction)) == 1
+    assert s.scalar(select(func.count()).where(Delivery.kind == "alert")) == 1
+
+
+def test_copies_and_other_languages_are_not_checked(store):
+    s, wire, tabloid = store
+    run_stages(s, wire, entry("official", *OFFICIAL, hours=0))
+    run_stages(s, tabloid, entry("copy", *OFFICIAL, hours=1))
+    ukrainian = Entry(guid="uk", url="https://news.example/uk", title="Сирський: 1000 кв. км", text="",
+                      published=T0 + timedelta(hours=2), language="uk")
+    run_stages(s, tabloid, ukrainian)
+    articles_with_claims = s.scalars(select(Claim.article_id).distinct()).all()
+    assert len(articles_with_claims) == 1
