@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from warwatch.claims.nli import NliModel, NliModelError, load_nli
+from warwatch.claims.extract import Claim
+from warwatch.claims.nli import NliModel, NliModelError, load_nli, nli_judge
+from warwatch.config.settings import ClaimSettings
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "troops", "took", "the", "city", "lost", "."]
 PAIRS = [("troops took the city .", "troops lost the city ."), ("the city", "the city")]
@@ -74,3 +77,14 @@ def test_no_contradiction_label(tmp_path: Path) -> None:
     path = tiny_model(tmp_path / "m", {0: "positive", 1: "negative", 2: "neutral"}, 0)
     with pytest.raises(NliModelError, match="no contradiction label"):
         NliModel(str(path))
+
+
+def test_nli_judge_reports_a_contradiction_only_above_the_threshold(tmp_path: Path) -> None:
+    at = datetime(2024, 8, 12, tzinfo=timezone.utc)
+    new, old = Claim("The bridge is intact.", "cause", at), Claim("The bridge was destroyed.", "cause", at)
+    contradicting = tiny_model(tmp_path / "c", {0: "contradiction", 1: "entailment", 2: "neutral"}, dominant=0)
+    entailing = tiny_model(tmp_path / "e", {0: "contradiction", 1: "entailment", 2: "neutral"}, dominant=1)
+    assert nli_judge(ClaimSettings()) is None
+    verdict = nli_judge(ClaimSettings(nli_model=str(contradicting)))(new, old)
+    assert verdict.relation == "contradiction" and verdict.kind == "nli" and "p = " in verdict.reason
+    assert nli_judge(ClaimSettings(nli_model=str(entailing)))(new, old) is None
