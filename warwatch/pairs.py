@@ -15,6 +15,7 @@ import numpy as np
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
 from warwatch.feeds.normalise import detect_language
+from warwatch.sentence_contradiction import judge
 from warwatch.stories.grouping import TextFeatures, duplicate_score
 
 
@@ -69,7 +70,8 @@ def score_pairs(pairs: list[Pair], settings: StorySettings) -> list[PairResult]:
         cosine = float(np.dot(va, vb)) if va is not None and vb is not None else None
         duplicate, _ = duplicate_score(cosine, features[pair.a], features[pair.b], params)
         similarity = cosine if cosine is not None else _jaccard(features[pair.a], features[pair.b])
-        results.append(PairResult(pair.id, similarity, duplicate))
+        verdict = judge(pair.a, pair.b, cosine)
+        results.append(PairResult(pair.id, similarity, duplicate, verdict.contradiction, verdict.kind))
     return results
 
 

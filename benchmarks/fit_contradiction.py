@@ -1,0 +1,122 @@
+"""Fit the sentence-contradiction weights on the dev NLI data and report held-out F1.
+
+    python benchmarks/fit_contradiction.py          # prints held-out figures and the WEIGHTS literal
+
+One logistic model per regime (scene / claim, see warwatch.sentence_contradiction), trained
+on SICK_train plus the MNLI matched sample; each regime's bias absorbs the threshold that
+maximises F1 on its training pairs. Held-out figures: SICK_trial with the final weights (never
+trained on), and MNLI by 5-fold cross-validation (each fold trained on SICK_train and the other
+four folds). Deterministic: fixed fold seed, no sampling in the fit.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from common import DEV, EVALKIT
+
+from warwatch.config.settings import StorySettings
+from warwatch.embedding import encode, load_model
+from warwatch.feeds.normalise import detect_language
+from warwatch.sentence_contradiction import features, is_scene
+
+sys.path.insert(0, str(EVALKIT.parent))
+from evalkit import pair_rows  # noqa: E402
+
+NLI = DEV / "nli"
+C = 1.0  # inverse L2 strength; weights stay small and readable
+REGIMES = ("scene", "claim")
+
+
+class Data:
+    """Feature matrix, gold labels and regime of every pair in one dataset file."""
+
+    def __init__(self, name: str, rows: list[tuple[str, str, str]], cosines: dict[tuple[str, str], float | None]):
+        self.name = name
+        values = [features(a, b, cosines[a, b]) for a, b, _ in rows]
+        self.names = list(values[0])
+        self.x = np.array([[v[n] for n in self.names] for v in values])
+        self.y = np.array([label.startswith("contra") for _, _, label in rows])
+        self.scene = np.array([is_scene(a, b) for a, b, _ in rows])
+
+    def subset(self, index: np.ndarray) -> "Data":
+        part = object.__new__(Data)
+        part.name, part.names = self.name, self.names
+        part.x, part.y, part.scene = self.x[index], self.y[index], self.scene[index]
+        return part
+
+
+def load() -> dict[str, Data]:
+    """SICK_train, SICK_trial and MNLI with the cosines `warwatch pairs` would compute."""
+    files = {"SICK_train": "SICK_train.txt", "SICK_trial": "SICK_trial.txt", "MNLI": "mnli_matched_1000.tsv"}
+    rows = {name: [(a, b, label) for _, a, b, label, _ in pair_rows(str(NLI / file))] for name, file in files.items()}
+    settings = StorySettings()
+    texts = sorted({t for rs in rows.values() for a, b, _ in rs for t in (a, b)})
+    usable = [t for t in texts if detect_language(t) in (*settings.model_languages, None)]
+    vectors = dict(zip(usable, encode(load_model(settings.model_name), usable)))
+    cosines = {}
+    for rs in rows.values():
+        for a, b, _ in rs:
+            va, vb = vectors.get(a), vectors.get(b)
+            cosines[a, b] = float(np.dot(va, vb)) if va is not None and vb is not None else None
+    return {name: Data(name, rs, cosines) for name, rs in rows.items()}
+
+
+def f1(gold: np.ndarray, pred: np.ndarray) -> float:
+    tp = int((gold & pred).sum())
+    return 2 * tp / (2 * tp + int((gold ^ pred).sum())) if tp else 0.0
+
+
+def fit(parts: list[Data]) -> dict[str, dict[str, float]]:
+    """One logistic model per regime; the bias includes the F1-optimal threshold."""
+    names = parts[0].names
+    weights = {}
+    for regime in REGIMES:
+        x = np.vstack([p.x[p.scene == (regime == "scene")] for p in parts])
+        y = np.concatenate([p.y[p.scene == (regime == "scene")] for p in parts])
+        model = LogisticRegression(C=C, max_iter=10_000).fit(x, y)
+        logits = model.decision_function(x)
+        grid = np.round(np.arange(-3.0, 3.0, 0.05), 2)
+        threshold = grid[int(np.argmax([f1(y, logits > t) for t in grid]))]
+        weights[regime] = {n: round(float(w), 3) for n, w in zip(names, model.coef_[0])}
+        weights[regime]["bias"] = round(float(model.intercept_[0] - threshold), 3)
+    return weights
+
+
+def predict(weights: dict[str, dict[str, float]], data: Data) -> np.ndarray:
+    out = np.zeros(len(data.y), dtype=bool)
+    for regime in REGIMES:
+        w = weights[regime]
+        mask = data.scene == (regime == "scene")
+        logits = data.x[mask] @ np.array([w[n] for n in data.names]) + w["bias"]
+        out[mask] = logits > 0
+    return out
+
+
+def main() -> None:
+    data = load()
+    train, trial, mnli = data["SICK_train"], data["SICK_trial"], data["MNLI"]
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    cross = np.zeros(len(mnli.y), dtype=bool)
+    for inside, outside in folds.split(mnli.x, mnli.y):
+        cross[outside] = predict(fit([train, mnli.subset(inside)]), mnli.subset(outside))
+    weights = fit([train, mnli])
+    print(f"held out: SICK_trial F1 {f1(trial.y, predict(weights, trial)):.3f}   "
+          f"MNLI 5-fold cross-validated F1 {f1(mnli.y, cross):.3f}")
+    print(f"fitted on: SICK_train F1 {f1(train.y, predict(weights, train)):.3f}   "
+          f"MNLI F1 {f1(mnli.y, predict(weights, mnli)):.3f}")
+    print("WEIGHTS: dict[str, dict[str, float]] = {")
+    for regime in REGIMES:
+        print(f'    "{regime}": {{')
+        for name, value in weights[regime].items():
+            print(f'        "{name}": {value},')
+        print("    },")
+    print("}")
+
+
+if __name__ == "__main__":
+    main()
