@@ -12,7 +12,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 import typer
@@ -124,32 +124,67 @@ def _when(moment) -> str | None:
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    ui: bool = typer.Option(False, "--ui", help="Run against a local Prefect server, print the run's UI address "
+                                                "and keep the server running until Ctrl-C."),
+) -> None:
     """One cycle against bundled demo feeds and a local Slack double, in a throwaway data directory."""
     from warwatch.demo.server import DemoServer
+    from warwatch.prefect_server import PrefectServer
     from warwatch.slack_double import SlackDouble
 
     workdir = Path(tempfile.mkdtemp(prefix="warwatch-demo-"))
     for name in ("WARWATCH_SLACK_TOKEN_BLOCK", "PREFECT_API_URL"):
         os.environ.pop(name, None)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    with DemoServer() as feeds_server, SlackDouble(tokens={DEMO_TOKEN}) as slack:
-        os.environ.update(
-            WARWATCH_DATA_DIR=str(workdir),
-            WARWATCH_DATABASE_URL=f"sqlite:///{workdir / 'warwatch.db'}",
-            WARWATCH_FEEDS_FILE=str(workdir / "feeds.toml"),
-            WARWATCH_SLACK_CHANNEL="#war-news",
-            WARWATCH_SLACK_API_URL=slack.base_url,
-            SLACK_BOT_TOKEN=DEMO_TOKEN,
-            PREFECT_HOME=str(workdir / "prefect"),
-        )
-        (workdir / "feeds.toml").write_text(dump_feeds(feeds_server.feed_specs()), encoding="utf-8")
-        err.print(f"demo feeds on {feeds_server.base_url}, Slack double on {slack.base_url}, data in {workdir}")
-        _ready_settings()
-        with err.status("running the monitor flow (Prefect starts a temporary server)…") if err.is_terminal else nullcontext():
-            summary = _run_monitor()
-        slack.transcript(out)
-    out.print(Markdown(summary))
+    with ExitStack() as stack:
+        prefect_server = None
+        if ui:
+            with _status("starting a local Prefect server…"):
+                prefect_server = stack.enter_context(PrefectServer(workdir / "prefect-server"))
+            os.environ["PREFECT_API_URL"] = prefect_server.api_url
+        with DemoServer() as feeds_server, SlackDouble(tokens={DEMO_TOKEN}) as slack:
+            os.environ.update(
+                WARWATCH_DATA_DIR=str(workdir),
+                WARWATCH_DATABASE_URL=f"sqlite:///{workdir / 'warwatch.db'}",
+                WARWATCH_FEEDS_FILE=str(workdir / "feeds.toml"),
+                WARWATCH_SLACK_CHANNEL="#war-news",
+                WARWATCH_SLACK_API_URL=slack.base_url,
+                SLACK_BOT_TOKEN=DEMO_TOKEN,
+                PREFECT_HOME=str(workdir / "prefect"),
+            )
+            (workdir / "feeds.toml").write_text(dump_feeds(feeds_server.feed_specs()), encoding="utf-8")
+            err.print(f"demo feeds on {feeds_server.base_url}, Slack double on {slack.base_url}, data in {workdir}")
+            _ready_settings()
+            with _status("running the monitor flow" + ("…" if ui else " (Prefect starts a temporary server)…")):
+                state = _monitor_state()
+                summary = state.result()
+            slack.transcript(out)
+        out.print(Markdown(summary))
+        if prefect_server:
+            _serve_ui(prefect_server, state.state_details.flow_run_id)
+
+
+def _status(text: str):
+    """A spinner on stderr when it is a terminal."""
+    return err.status(text) if err.is_terminal else nullcontext()
+
+
+def _monitor_state():
+    """Run the monitor flow; its final state carries the summary and the flow run id."""
+    from warwatch.flows.monitor import monitor
+
+    return monitor(return_state=True)
+
+
+def _serve_ui(server, flow_run_id) -> None:
+    """Print the run's UI address and keep the server running until Ctrl-C."""
+    out.print(f"Prefect UI: {server.flow_run_url(flow_run_id)}", soft_wrap=True, highlight=False)
+    err.print("The Prefect server keeps running; press Ctrl-C to stop it.")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        err.print("stopping the Prefect server")
 
 
 DEMO_TOKEN = "xoxb-warwatch-demo"
@@ -243,10 +278,12 @@ def main() -> None:
     from warwatch.delivery import DeliveryAuthError
     from warwatch.embedding import ModelUnavailableError
     from warwatch.pairs import PairsInputError
+    from warwatch.prefect_server import PrefectServerError
     from warwatch.replay import ReplayInputError
 
     try:
         app()
-    except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError) as exc:
+    except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError,
+            PrefectServerError) as exc:
         print(f"warwatch: {exc}", file=sys.stderr)
         sys.exit(2)
