@@ -197,21 +197,24 @@ def replay(
     db: Path | None = typer.Option(None, help="SQLite file to keep the store in (default: a temporary one)."),
 ) -> None:
     """Replay articles in published order through the monitor's stages, offline, with no Slack."""
-    from warwatch.replay import load, read_articles, replay as run_replay
+    from warwatch.replay import ContradictionEvent, load, read_articles, replay as run_replay
 
     articles = read_articles(sys.stdin, "stdin") if file == "-" else load(Path(file))
     settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="warwatch-replay-") as tmp:
         url = f"sqlite:///{(db or Path(tmp) / 'replay.db').resolve()}"
         with session(url) as s, _progress(len(articles), "grouping") as advance:
-            events = run_replay(s, articles, settings.stories, advance)
+            events = run_replay(s, articles, settings, advance)
         engine_for(url).dispose()
     if json_output:
         sys.stdout.write("".join(event.json() + "\n" for event in events))
         return
-    table = Table("id", "story", "duplicate of", title="replay")
+    table = Table("id", "story", "duplicate of", "contradicts", title="replay")
     for event in events:
-        table.add_row(event.id, event.story, event.duplicate_of or "")
+        if isinstance(event, ContradictionEvent):
+            table.add_row("", "", "", f"{event.other}: {event.explanation}")
+        else:
+            table.add_row(event.id, event.story, event.duplicate_of or "", "")
     out.print(table)
 
 
