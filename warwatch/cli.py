@@ -278,6 +278,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)
 
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
+    from warwatch.claims.nli import NliModelError
     from warwatch.delivery import DeliveryAuthError
     from warwatch.embedding import ModelUnavailableError
     from warwatch.pairs import PairsInputError
@@ -287,6 +288,6 @@ def main() -> None:
     try:
         app()
     except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError,
-            PrefectServerError) as exc:
+            PrefectServerError, NliModelError) as exc:
         print(f"warwatch: {exc}", file=sys.stderr)
         sys.exit(2)
