@@ -4,7 +4,8 @@
 
 One logistic model per regime (scene / claim, see warwatch.sentence_contradiction), trained
 on SICK_train plus the MNLI matched sample; each regime's bias absorbs the threshold that
-maximises F1 on its training pairs. Held-out figures: SICK_trial with the final weights (never
+maximises F1 on its training pairs, judged as `judge` does (through `decide`, with its
+relatedness and reason requirements). Held-out figures: SICK_trial with the final weights (never
 trained on), and MNLI by 5-fold cross-validation (each fold trained on SICK_train and the other
 four folds). Deterministic: fixed fold seed, no sampling in the fit.
 """
@@ -12,6 +13,7 @@ four folds). Deterministic: fixed fold seed, no sampling in the fit.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -22,7 +24,7 @@ from common import DEV, EVALKIT
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
 from warwatch.feeds.normalise import detect_language
-from warwatch.sentence_contradiction import features, is_scene
+from warwatch.sentence_contradiction import RELATED, decide, features, is_scene
 
 sys.path.insert(0, str(EVALKIT.parent))
 from evalkit import pair_rows  # noqa: E402
@@ -32,22 +34,33 @@ C = 1.0  # inverse L2 strength; weights stay small and readable
 REGIMES = ("scene", "claim")
 
 
+@dataclass
 class Data:
-    """Feature matrix, gold labels and regime of every pair in one dataset file."""
+    """Features, gold labels, regime and relatedness of a set of pairs."""
 
-    def __init__(self, name: str, rows: list[tuple[str, str, str]], cosines: dict[tuple[str, str], float | None]):
-        self.name = name
+    values: list[dict[str, float]]
+    y: np.ndarray
+    scene: np.ndarray
+    related: np.ndarray
+
+    @classmethod
+    def of(cls, rows: list[tuple[str, str, str]], cosines: dict[tuple[str, str], float | None]) -> Data:
         values = [features(a, b, cosines[a, b]) for a, b, _ in rows]
-        self.names = list(values[0])
-        self.x = np.array([[v[n] for n in self.names] for v in values])
-        self.y = np.array([label.startswith("contra") for _, _, label in rows])
-        self.scene = np.array([is_scene(a, b) for a, b, _ in rows])
+        related = [cosines[a, b] >= RELATED if cosines[a, b] is not None else v["cover_max"] > 0
+                   for (a, b, _), v in zip(rows, values)]
+        return cls(values, np.array([label.startswith("contra") for _, _, label in rows]),
+                   np.array([is_scene(a, b) for a, b, _ in rows]), np.array(related))
 
-    def subset(self, index: np.ndarray) -> "Data":
-        part = object.__new__(Data)
-        part.name, part.names = self.name, self.names
-        part.x, part.y, part.scene = self.x[index], self.y[index], self.scene[index]
-        return part
+    @classmethod
+    def join(cls, parts: list[Data]) -> Data:
+        return cls([v for p in parts for v in p.values], np.concatenate([p.y for p in parts]),
+                   np.concatenate([p.scene for p in parts]), np.concatenate([p.related for p in parts]))
+
+    def subset(self, index: np.ndarray) -> Data:
+        return Data([self.values[i] for i in index], self.y[index], self.scene[index], self.related[index])
+
+    def matrix(self) -> np.ndarray:
+        return np.array([list(v.values()) for v in self.values])
 
 
 def load() -> dict[str, Data]:
@@ -63,7 +76,7 @@ def load() -> dict[str, Data]:
         for a, b, _ in rs:
             va, vb = vectors.get(a), vectors.get(b)
             cosines[a, b] = float(np.dot(va, vb)) if va is not None and vb is not None else None
-    return {name: Data(name, rs, cosines) for name, rs in rows.items()}
+    return {name: Data.of(rs, cosines) for name, rs in rows.items()}
 
 
 def f1(gold: np.ndarray, pred: np.ndarray) -> float:
@@ -73,27 +86,30 @@ def f1(gold: np.ndarray, pred: np.ndarray) -> float:
 
 def fit(parts: list[Data]) -> dict[str, dict[str, float]]:
     """One logistic model per regime; the bias includes the F1-optimal threshold."""
-    names = parts[0].names
+    data = Data.join(parts)
     weights = {}
     for regime in REGIMES:
-        x = np.vstack([p.x[p.scene == (regime == "scene")] for p in parts])
-        y = np.concatenate([p.y[p.scene == (regime == "scene")] for p in parts])
-        model = LogisticRegression(C=C, max_iter=10_000).fit(x, y)
-        logits = model.decision_function(x)
-        grid = np.round(np.arange(-3.0, 3.0, 0.05), 2)
-        threshold = grid[int(np.argmax([f1(y, logits > t) for t in grid]))]
-        weights[regime] = {n: round(float(w), 3) for n, w in zip(names, model.coef_[0])}
-        weights[regime]["bias"] = round(float(model.intercept_[0] - threshold), 3)
+        part = data.subset(np.flatnonzero(data.scene == (regime == "scene")))
+        model = LogisticRegression(C=C, max_iter=10_000).fit(part.matrix(), part.y)
+        fitted = dict(zip(part.values[0], map(float, model.coef_[0])))
+        intercept = float(model.intercept_[0])
+        best = max(np.round(np.arange(-3.0, 3.0, 0.05), 2),
+                   key=lambda t: f1(part.y, _judged(fitted | {"bias": intercept - t}, part)))
+        weights[regime] = {name: round(w, 3) for name, w in fitted.items()} | {"bias": round(intercept - best, 3)}
     return weights
 
 
+def _judged(weights: dict[str, float], data: Data) -> np.ndarray:
+    return np.array([decide(v, weights, r).contradiction for v, r in zip(data.values, data.related)], dtype=bool)
+
+
 def predict(weights: dict[str, dict[str, float]], data: Data) -> np.ndarray:
+    """What `judge` would say with these weights."""
     out = np.zeros(len(data.y), dtype=bool)
     for regime in REGIMES:
-        w = weights[regime]
-        mask = data.scene == (regime == "scene")
-        logits = data.x[mask] @ np.array([w[n] for n in data.names]) + w["bias"]
-        out[mask] = logits > 0
+        index = np.flatnonzero(data.scene == (regime == "scene"))
+        if len(index):
+            out[index] = _judged(weights[regime], data.subset(index))
     return out
 
 
@@ -102,7 +118,7 @@ def main() -> None:
     train, trial, mnli = data["SICK_train"], data["SICK_trial"], data["MNLI"]
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     cross = np.zeros(len(mnli.y), dtype=bool)
-    for inside, outside in folds.split(mnli.x, mnli.y):
+    for inside, outside in folds.split(mnli.y, mnli.y):
         cross[outside] = predict(fit([train, mnli.subset(inside)]), mnli.subset(outside))
     weights = fit([train, mnli])
     print(f"held out: SICK_trial F1 {f1(trial.y, predict(weights, trial)):.3f}   "

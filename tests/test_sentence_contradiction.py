@@ -2,7 +2,7 @@
 
 import pytest
 
-from warwatch.lexicon import contrast, number, opposite, stem, tokens
+from warwatch.lexicon import contrast, includes, number, opposite, stem, tokens
 from warwatch.sentence_contradiction import features, is_scene, judge
 
 
@@ -45,6 +45,15 @@ def test_opposite(a, b, expected):
     assert opposite(stem(a), stem(b)) is expected
 
 
+@pytest.mark.parametrize(
+    "general, specific, expected",
+    [("person", "woman", True), ("people", "children", True), ("vehicle", "trucks", True),
+     ("woman", "person", False), ("dog", "dog", True), ("animal", "guitar", False)],
+)
+def test_includes_goes_from_general_to_specific(general, specific, expected):
+    assert includes(stem(general), stem(specific)) is expected
+
+
 def test_contrast_is_about_who_not_what_happens():
     assert contrast(stem("man"), stem("woman")) and not opposite(stem("man"), stem("woman"))
 
@@ -71,6 +80,9 @@ def test_scene_means_progressive_on_either_side(a, b, scene):
         ("The dam was breached", "The dam was not breached", "negation_full", 1.0),
         ("The dam was not breached", "The dam wasn't breached", "negation", 0.0),  # both sides deny
         ("A man with no helmet is cycling", "A man is cycling", "negation", 0.0),  # "with no" describes
+        ("Nobody is repairing the truck", "A mechanic is repairing the truck", "negation_full", 1.0),
+        ("Nobody is repairing the vehicle", "A man is repairing the truck", "negation_full", 1.0),  # kinds of
+        ("No man is repairing the truck", "Someone is repairing the vehicle", "negation_full", 0.0),
         ("The airport was open", "The airport was closed", "antonym", 1.0),
         ("The airport was not open", "The airport was closed", "antonym", 0.0),  # the flips cancel
         ("The airport was not open", "The airport was closed", "negation_opposite", 1.0),
@@ -120,6 +132,16 @@ def test_contradictions_and_their_kind(a, b, cosine, kind):
 def test_traps_are_not_contradictions(a, b, cosine):
     verdict = judge(a, b, cosine)
     assert not verdict.contradiction and verdict.kind is None and verdict.score < 0.5
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Prices did not rise in the capital", "The striker scored twice"),  # a denial about something else
+     ("The port is not open", "Farmers expect a record harvest")],
+)
+def test_unrelated_claims_never_contradict(a, b):
+    assert not judge(a, b, 0.05).contradiction
+    assert not judge(a, b, None).contradiction  # no cosine: no shared words means unrelated
 
 
 def test_missing_cosine_still_judges():

@@ -1,7 +1,8 @@
 """A small hand-written lexicon of general English for comparing two sentences.
 
-Words are reduced by :func:`stem` (a light suffix stripper, not a full stemmer);
-synonyms share one canonical stem and opposites are looked up by stem pairs.
+Words are reduced by :func:`stem` (a light suffix stripper, not a full stemmer); synonyms
+share one stem. On stems: :func:`opposite` (empty/full, fold/unfold), :func:`contrast`
+(man/woman, big/small), :func:`includes` (person includes woman) and :func:`number`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ NEGATIONS = frozenset({"not", "n't", "no", "never", "nobody", "none", "nothing",
 
 #: Function words left out of the content comparison.
 STOPWORDS = frozenset("""
-a an the this that these those some any each its it it's his her their our my your there here
+a an the this that these those some any each its it his her their our my your there here
 is are was were be been being am do does did has have had will would shall should can could may might must
 of to for by at as with from and or but so than then if while when which who whom whose what where how
-i you he she we they me him us them one ones also just very really quite which
+i you he she we they me him us them one ones also just very really quite
 """.split())
 
 _IRREGULAR = {
@@ -30,8 +31,11 @@ _IRREGULAR = {
     "slept": "sleep", "rode": "ride", "ridden": "ride", "fell": "fall", "fallen": "fall", "rose": "rise",
     "risen": "rise", "sold": "sell", "bought": "buy", "came": "come", "began": "begin",
     "begun": "begin", "died": "die", "dying": "die", "better": "good", "best": "good", "worse": "bad",
-    "worst": "bad", "hate": "hatred", "hates": "hatred", "hated": "hatred", "hating": "hatred", "wo": "will", "ca": "can", "sha": "shall", "held": "hold", "caught": "catch",
-    "thrown": "throw", "thought": "think", "agreed": "agree", "freed": "free", "drank": "drink", "drunk": "drink", "threw": "throw", "put": "put", "shut": "close", "hid": "hide", "hidden": "hide",
+    "worst": "bad", "held": "hold", "caught": "catch", "thrown": "throw", "threw": "throw", "shut": "close",
+    "hid": "hide", "hidden": "hide", "thought": "think", "agreed": "agree", "freed": "free", "drank": "drink",
+    "drunk": "drink", "wo": "will", "ca": "can", "sha": "shall",  # split "won't", "can't", "shan't"
+    # "hate" would lose its final "e" and meet "hat": its forms go to the noun instead
+    "hate": "hatred", "hates": "hatred", "hated": "hatred", "hating": "hatred",
 }
 
 _SYNONYMS = [
@@ -117,18 +121,38 @@ _OPPOSITES = [
     "confirm reject", "find lose", "dirty wash", "dirty clean", "empty fill", "heat cool", "freeze melt",
     "light extinguish", "flourish languish", "flourish decline", "support oppose", "praise criticize",
     "reward punish", "repair break", "fix break", "sell keep", "release arrest", "release detain",
-    "with without", "withdraw advance", "withdraw deploy", "liberate occupy", "approve reject", "approve veto", "raise cut",
-    "strengthen weaken", "expand shrink", "open block",
+    "with without", "withdraw advance", "withdraw deploy", "liberate occupy", "approve reject", "approve veto",
+    "raise cut", "strengthen weaken", "expand shrink", "open block",
 ]
 
 #: Opposite attributes of who or what is described (sex, age, size, colour): in a scene they
 #: usually tell two different referents apart rather than contradict.
 _CONTRASTS = [
     "man woman", "man lady", "boy girl", "male female", "husband wife", "father mother", "son daughter",
-    "brother sister", "king queen", "he she", "his her", "adult child", "young old", "new old", "big small",
+    "brother sister", "king queen", "adult child", "young old", "new old", "big small",
     "long short", "tall short", "wide narrow", "thick thin", "deep shallow", "high low", "heavy light",
     "fat thin", "light dark", "blond dark", "black white", "black blond",
 ]
+
+#: General words and some of the more specific words they include.
+_KINDS_OF = {
+    "person": "man woman boy girl child baby adult guy lady player worker soldier officer driver rider cook chef "
+              "musician dancer singer student teacher doctor nurse police policeman firefighter farmer athlete "
+              "cyclist biker skier surfer swimmer runner climber skateboarder snowboarder tourist resident civilian",
+    "people": "men women boys girls children kids adults crowd group family team couple",
+    "animal": "dog puppy cat kitten horse pony cow bird duck chicken sheep goat pig deer monkey bear lion tiger "
+              "elephant fish snake rabbit mouse squirrel panda rhino giraffe zebra camel",
+    "vehicle": "car truck bus van bike bicycle motorcycle motorbike jeep tractor train tank boat ship plane "
+               "helicopter",
+    "instrument": "guitar piano keyboard flute violin drum trumpet saxophone harp cello",
+    "food": "meat bread rice pasta noodle egg cheese pizza fruit vegetable soup cake sandwich",
+    "vegetable": "onion potato tomato carrot pepper eggplant cabbage lettuce cucumber garlic",
+    "fruit": "apple banana orange lemon grape strawberry mango melon",
+    "weapon": "gun rifle pistol shotgun knife sword missile rocket bomb",
+    "building": "house school hospital church tower shop store office factory",
+    "ball": "football soccer basketball baseball tennis",
+    "water": "river lake sea ocean pool stream pond",
+}
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -177,16 +201,24 @@ def _strip(word: str) -> str:
 _SYNONYM_OF = {_base(w): _base(group.split()[0]) for group in _SYNONYMS for w in group.split()}
 
 
-
 def _pairs(groups: list[str]) -> frozenset[frozenset[str]]:
-    return frozenset(frozenset((stem(x), stem(y))) for group in groups for x, y in combinations(group.split(), 2)
-                     if stem(x) != stem(y))
+    pairs = (frozenset((stem(x), stem(y))) for group in groups for x, y in combinations(group.split(), 2))
+    return frozenset(pair for pair in pairs if len(pair) == 2)
 
 
 _OPPOSITE_PAIRS = _pairs(_OPPOSITES)
 _CONTRAST_PAIRS = _pairs(_CONTRASTS)
 
 _PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+
+_HYPONYMS: dict[str, set[str]] = {}
+for _general, _specific in _KINDS_OF.items():
+    _HYPONYMS.setdefault(stem(_general), set()).update(stem(w) for w in _specific.split())
+
+
+def includes(general: str, specific: str) -> bool:
+    """Whether stem ``general`` is ``specific`` or a more general word for it ("person", "woman")."""
+    return general == specific or specific in _HYPONYMS.get(general, ())
 
 
 def contrast(a: str, b: str) -> bool:
