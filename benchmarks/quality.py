@@ -36,6 +36,11 @@ def main() -> None:
         result["mrpc_paraphrase"] = figures(evalkit("score-pairs", mrpc, work / "mrpc.out"))
         run(["replay"], war, work / "war.out")
         result["war_claims"] = figures(evalkit("score-claims", expected, work / "war.out"))
+        for name in ("SICK_train.txt", "SICK_trial.txt", "mnli_matched_1000.tsv"):
+            nli = DEV / "nli" / name
+            evalkit("pairs-input", nli, stdout=work / f"{name}.tsv")
+            run(["pairs"], work / f"{name}.tsv", work / f"{name}.out")
+            result[f"contradiction_{name.split('.')[0]}"] = figures(evalkit("score-pairs", nli, work / f"{name}.out"))
     save("quality", result)
 
 
