@@ -42,6 +42,7 @@ def sync_feeds_task() -> list[tuple[int, str]]:
 @task(
     name="poll-feed",
     task_run_name="poll {feed_name}",
+    tags=["feeds"],
     cache_policy=NONE,
     retries=2,
     retry_delay_seconds=2,

@@ -257,6 +257,8 @@ def test_serve_registers_both_deployments_with_their_schedules(tmp_path, configu
     assert crons == {"warwatch-monitor": [("*/15 * * * *", "Europe/Kyiv")],
                      "warwatch-digest": [("30 6 * * *", "Europe/Kyiv")]}
     assert all(d.global_concurrency_limit and d.global_concurrency_limit.limit == 1 for d in deployments.values())
+    assert {name: sorted(d.tags) for name, d in deployments.items()} == {
+        "warwatch-monitor": ["monitor", "warwatch"], "warwatch-digest": ["digest", "warwatch"]}
 
 
 def test_failing_runs_alert_once_and_recovery_is_announced_once(feed_server, configure, monkeypatch):

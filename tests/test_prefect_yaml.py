@@ -26,6 +26,7 @@ def test_deployments_name_the_installed_flows(deployments):
                                                                  "warwatch-digest": "warwatch-digest"}
     assert {d["work_pool"]["name"] for d in deployments.values()} == {"warwatch"}
     assert all(d["concurrency_limit"] == 1 for d in deployments.values())
+    assert all("warwatch" in d["tags"] for d in deployments.values())
 
 
 def test_schedules_are_the_settings_defaults(deployments, monkeypatch):

@@ -89,9 +89,9 @@ def serve() -> None:
 
     prefect_serve(
         monitor.to_deployment(name="warwatch-monitor", schedules=[Cron(settings.schedule_cron, timezone=settings.timezone)],
-                              concurrency_limit=1),
+                              concurrency_limit=1, tags=["warwatch", "monitor"]),
         digest.to_deployment(name="warwatch-digest", schedules=[Cron(settings.digest_cron, timezone=settings.timezone)],
-                             concurrency_limit=1),
+                             concurrency_limit=1, tags=["warwatch", "digest"]),
         pause_on_shutdown=False,
     )
 
