@@ -6,8 +6,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
-from warwatch.claims.nli import nli_judge
-from warwatch.claims.stage import check_claims
+from warwatch.claims.stage import check_claims, nli_judge
 from warwatch.config.settings import load_settings
 from warwatch.outbox import enqueue_alert
 from warwatch.report import contradiction_rows

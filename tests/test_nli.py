@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from warwatch.claims.extract import Claim
-from warwatch.claims.nli import NliModel, NliModelError, load_nli, nli_judge
+from warwatch.claims.nli import NliModel, NliModelError, load_nli
+from warwatch.claims.stage import nli_judge
 from warwatch.config.settings import ClaimSettings
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "troops", "took", "the", "city", "lost", "."]

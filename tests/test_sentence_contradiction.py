@@ -2,7 +2,7 @@
 
 import pytest
 
-from warwatch.lexicon import contrast, includes, number, opposite, stem, tokens
+from warwatch.sentence_lexicon import contrast, includes, number, opposite, stem, tokens
 from warwatch.sentence_contradiction import features, is_scene, judge
 
 

@@ -137,9 +137,11 @@ def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
 
 def _contradiction_events(session: Session, guids: dict[int, str]) -> dict[int, list[ContradictionEvent]]:
     """Every recorded contradiction, by the article of its new claim."""
-    claims = {c.id: c for c in session.scalars(select(Claim))}
+    contradictions = session.scalars(select(Contradiction).order_by(Contradiction.id)).all()
+    ids = {i for c in contradictions for i in (c.claim_id, c.other_claim_id)}
+    claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
     events: dict[int, list[ContradictionEvent]] = {}
-    for c in session.scalars(select(Contradiction).order_by(Contradiction.id)):
+    for c in contradictions:
         new, old = claims[c.claim_id], claims[c.other_claim_id]
         events.setdefault(new.article_id, []).append(ContradictionEvent(
             guids[new.article_id], guids[old.article_id], c.kind, new.text, old.text, c.reason))

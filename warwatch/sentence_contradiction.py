@@ -20,7 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from warwatch.lexicon import NEGATIONS, STOPWORDS, contrast, includes, number, opposite, stem, tokens
+from warwatch.sentence_lexicon import NEGATIONS, STOPWORDS, contrast, includes, number, opposite, stem, tokens
 
 #: Words that make a claim absolute; an absolute on one side only often marks a contradiction.
 ABSOLUTES = frozenset({"all", "always", "every", "everyone", "everything", "only", "completely", "entirely",

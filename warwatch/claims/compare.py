@@ -69,8 +69,9 @@ def _figures(new: Claim, old: Claim) -> Verdict:
     lo_new, hi_new = _allow(new)
     lo_old, hi_old = _allow(old)
     overlap = lo_new <= hi_old and lo_old <= hi_new
-    higher, lower = (new, old) if lo_new > hi_old or (overlap and new.value > old.value) else (old, new)
-    ratio = 1.0 if overlap else _allow(higher)[0] / max(_allow(lower)[1], 1e-9)
+    new_higher = lo_new > hi_old or (overlap and new.value > old.value)
+    higher, lower = (new, old) if new_higher else (old, new)
+    ratio = 1.0 if overlap else (lo_new / max(hi_old, 1e-9) if new_higher else lo_old / max(hi_new, 1e-9))
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
     opposed = new.side and old.side and new.side != old.side
     if higher is new and new.kind in CUMULATIVE and days > 0 and not opposed and ratio <= 1.5 + 0.5 * days:
@@ -88,9 +89,7 @@ def _allow(claim: Claim) -> tuple[float, float]:
 
 
 def _same_group(a: str | None, b: str | None) -> bool:
-    if a == b or None in (a, b) and "children" not in (a, b):
-        return True
-    return False
+    return a == b or (None in (a, b) and "children" not in (a, b))
 
 
 def _control(new: Claim, old: Claim) -> Verdict:

@@ -236,12 +236,6 @@ def _places(sentence: str, speaker: str | None) -> tuple[str, ...]:
     return tuple(sorted(w for w in words - speaker_words - lx.NOT_PLACES if not side_of(w) and len(w) > 2))
 
 
-def _actor(text: str) -> str | None:
-    """The side a clause names as actor, skipping owners of land ("of Russia's Kursk region")."""
-    cleaned = re.sub(r"\b(?:of|in|into|from|on)\s+(?:the\s+)?[\w'’-]+(?:'s)?\b", " ", text.replace("’", "'"))
-    return side_of(cleaned)
-
-
 _FORCES = re.compile(r"([\w'’-]+)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|army|soldiers|military)\b", re.I)
 
 
@@ -267,6 +261,7 @@ _LAND_RE = _kind_regex(lx.LAND)
 _SETTLEMENT_RE = _kind_regex(lx.SETTLEMENT_NOUNS)
 _EQUIPMENT_RE = _kind_regex(lx.EQUIPMENT)
 _GROUP_RES = {group: _kind_regex(words) for group, words in lx.PEOPLE_GROUPS.items()}
+_MECHANISM_RES = {name: _kind_regex(words) for name, words in lx.MECHANISMS.items()}
 
 
 def _figure_claim(base: Claim, text: str, figure: Figure, following: Figure | None, side: str | None) -> Claim | None:
@@ -401,7 +396,7 @@ def _cause_claims(base: Claim, clause: str, side: str | None) -> list[Claim]:
 def _mechanism(window: str) -> str | None:
     if lx.ACCIDENT_PHRASES.search(window):
         return "accident"
-    hits = [(m.start(), name) for name, words in lx.MECHANISMS.items() for m in _kind_regex(words).finditer(window)]
+    hits = [(m.start(), name) for name, r in _MECHANISM_RES.items() for m in r.finditer(window)]
     return min(hits)[1] if hits else None
 
 

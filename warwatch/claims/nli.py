@@ -13,11 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from warwatch.claims.check import Judge
-from warwatch.claims.compare import Verdict
-from warwatch.claims.extract import Claim
-from warwatch.config.settings import ClaimSettings
-
 if TYPE_CHECKING:  # importing sentence-transformers (and torch) is slow; do it on first load
     from sentence_transformers import CrossEncoder
 
@@ -93,18 +88,3 @@ def load_nli(name_or_path: str) -> NliModel:
     """The :class:`NliModel` for ``name_or_path``; one instance per name per process."""
     return NliModel(name_or_path)
 
-
-def nli_judge(settings: ClaimSettings) -> Judge | None:
-    """A second opinion for claim pairs the rules let pass, when an NLI model is configured; else None."""
-    if not settings.nli_model:
-        return None
-    model = load_nli(settings.nli_model)
-
-    def judge(new: Claim, old: Claim) -> Verdict | None:
-        probability = model.contradiction_probabilities([(old.text, new.text)])[0]
-        if probability < settings.nli_threshold:
-            return None
-        return Verdict("contradiction", "nli", f"the NLI model {model.name} reads the new report as contradicting "
-                                               f"the earlier one (p = {probability:.2f})")
-
-    return judge

@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.claims.check import Judge, check_article
+from warwatch.claims.compare import Verdict
 from warwatch.claims.extract import Claim, extract_claims
+from warwatch.claims.nli import load_nli
 from warwatch.config.settings import ClaimSettings, StorySettings
 from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
 from warwatch.store.models import Article, Contradiction, Feed
@@ -42,32 +44,51 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     for done, article in enumerate(pending, 1):
         article.claims_checked = True
         if article.duplicate_of_id is None and article.language in (*stories.model_languages, None):
-            rows = _store_claims(session, article, outlets.get(article.feed_id), stories.model_name)
-            if rows:
-                found += _compare(session, article, rows, claims, disputes, second_opinion)
+            stored, vectors = _store_claims(session, article, outlets.get(article.feed_id), stories.model_name)
+            if stored:
+                found += _compare(session, article, stored, vectors, claims, disputes, second_opinion)
         if progress:
             progress(done)
     session.flush()
     return found
 
 
-def _store_claims(session: Session, article: Article, outlet: str | None, model: str) -> list[ClaimRow]:
+def nli_judge(settings: ClaimSettings) -> Judge | None:
+    """A second opinion for claim pairs the rules let pass, when an NLI model is configured; else None."""
+    if not settings.nli_model:
+        return None
+    model = load_nli(settings.nli_model)
+
+    def judge(new: Claim, old: Claim) -> Verdict | None:
+        probability = model.contradiction_probabilities([(old.text, new.text)])[0]
+        if probability < settings.nli_threshold:
+            return None
+        return Verdict("contradiction", "nli", f"the NLI model {model.name} reads the new report as contradicting "
+                                               f"the earlier one (p = {probability:.2f})")
+
+    return judge
+
+
+def _store_claims(session: Session, article: Article, outlet: str | None,
+                  model: str) -> tuple[list[tuple[ClaimRow, Claim]], dict[str, np.ndarray]]:
+    """The article's claims, stored with their sentence vectors (encoded once, cached by key)."""
     extracted = [replace(c, source=outlet) for c in extract_claims(article.title, article.text, article.published)]
     keys = {embedding_key(model, c.text): c.text for c in extracted}
-    if keys:
-        vectors_for(session, model, keys)
-    rows = [ClaimRow(article_id=article.id, story_id=article.story_id, kind=c.kind, text=c.text,
-                     published=article.published, embedding_key=embedding_key(model, c.text), facts=c.facts())
-            for c in extracted]
-    session.add_all(rows)
+    vectors = vectors_for(session, model, keys) if keys else {}
+    stored = [(ClaimRow(article_id=article.id, story_id=article.story_id, kind=c.kind, text=c.text,
+                        published=article.published, embedding_key=embedding_key(model, c.text), facts=c.facts()), c)
+              for c in extracted]
+    session.add_all(row for row, _ in stored)
     session.flush()
-    return rows
+    return stored, vectors
 
 
-def _compare(session: Session, article: Article, rows: list[ClaimRow], settings: ClaimSettings,
-             disputes: dict[int | None, list[tuple[Claim, Claim]]], second_opinion: Judge | None) -> list[int]:
-    new = [(row.id, Claim.from_facts(row.facts)) for row in rows]
-    earlier = _same_story(session, article, rows[0].id) + _other_stories(session, article, rows, settings)
+def _compare(session: Session, article: Article, stored: list[tuple[ClaimRow, Claim]], vectors: dict[str, np.ndarray],
+             settings: ClaimSettings, disputes: dict[int | None, list[tuple[Claim, Claim]]],
+             second_opinion: Judge | None) -> list[int]:
+    rows = [row for row, _ in stored]
+    new = [(row.id, claim) for row, claim in stored]
+    earlier = _same_story(session, article, rows[0].id) + _other_stories(session, article, stored, vectors, settings)
     if article.story_id not in disputes:
         disputes[article.story_id] = _known_disputes(session, article.story_id)
     ids = []
@@ -88,28 +109,24 @@ def _same_story(session: Session, article: Article, first_new_id: int) -> list[t
     return [(row.id, Claim.from_facts(row.facts)) for row in rows]
 
 
-def _other_stories(session: Session, article: Article, rows: list[ClaimRow],
-                   settings: ClaimSettings) -> list[tuple[int, Claim]]:
+def _other_stories(session: Session, article: Article, stored: list[tuple[ClaimRow, Claim]],
+                   vectors: dict[str, np.ndarray], settings: ClaimSettings) -> list[tuple[int, Claim]]:
     """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
-    kinds = set().union(*(_PARTNERS.get(r.kind, {r.kind}) for r in rows))
+    kinds = set().union(*(_PARTNERS.get(row.kind, {row.kind}) for row, _ in stored))
     since = article.published - timedelta(hours=settings.window_hours)
     candidates = session.scalars(
         select(ClaimRow).where(ClaimRow.story_id != article.story_id, ClaimRow.kind.in_(kinds),
-                               ClaimRow.published >= since, ClaimRow.id < rows[0].id)
+                               ClaimRow.published >= since, ClaimRow.id < stored[0][0].id)
         .order_by(ClaimRow.published.desc())
     ).all()
-    places = set().union(*(r.facts["places"] for r in rows))
-    candidates = [c for c in candidates if places & set(c.facts["places"])]
+    places = set().union(*(claim.places for _, claim in stored))
+    candidates = [c for c in candidates if places & set(c.facts["places"]) and c.embedding_key]
     if not candidates:
         return []
-    vectors = cached_vectors(session, {r.embedding_key for r in [*rows, *candidates] if r.embedding_key})
-    mine = [vectors[r.embedding_key] for r in rows if r.embedding_key in vectors]
-    close = []
-    for c in candidates:
-        vector = vectors.get(c.embedding_key)
-        if vector is not None and mine and max(float(np.dot(v, vector)) for v in mine) >= settings.cross_story_similarity:
-            close.append((c.id, Claim.from_facts(c.facts)))
-    return close
+    theirs = cached_vectors(session, {c.embedding_key for c in candidates})
+    mine = np.stack([vectors[row.embedding_key] for row, _ in stored])
+    return [(c.id, Claim.from_facts(c.facts)) for c in candidates
+            if c.embedding_key in theirs and float(np.max(mine @ theirs[c.embedding_key])) >= settings.cross_story_similarity]
 
 
 def _known_disputes(session: Session, story_id: int | None) -> list[tuple[Claim, Claim]]:
