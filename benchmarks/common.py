@@ -29,8 +29,15 @@ def figures(score_output: str) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in score_output.strip().splitlines()[-1].split())
 
 
-def save(name: str, result: dict) -> None:
-    """Write ``benchmarks/results/NAME.json`` and echo it."""
+def row(figure: str, value: object, target: str = "", met: bool | None = None) -> dict:
+    """One line of the summary table that ``run_all.py`` renders: a figure, its value and target."""
+    return {"figure": figure, "value": value, "target": target, "met": met}
+
+
+def save(name: str, result: dict, table: list[dict] | None = None) -> None:
+    """Write ``benchmarks/results/NAME.json`` (with its summary ``table`` rows, see :func:`row`) and echo it."""
+    if table is not None:
+        result = {**result, "table": table}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
