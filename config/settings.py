@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -26,6 +28,7 @@ from pydantic_settings import (
 from warwatch.embedding import default_model_path
 from warwatch.routing import Rule, check_routes
 from warwatch.stories.grouping import GroupingParams
+from warwatch.stories.search import ExactIndex, VectorIndex
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_CONFIG_FILE = CONFIG_DIR / "warwatch.toml"
@@ -89,10 +92,21 @@ class StorySettings(BaseModel):
     """Near-duplicate score above which a story article is a copy (reprint, small edit) and posts nothing."""
     paraphrase_threshold: float = GroupingParams.duplicate_threshold
     """The looser score above which ``warwatch pairs`` calls two texts duplicates (same content reworded)."""
+    index: Literal["ann", "exact"] = "ann"
+    """Nearest-article search in the window: "ann" searches a usearch HNSW graph once a search covers
+    20,000 articles or more (exactly below that, where it is faster); "exact" always searches exactly."""
 
     @property
     def model_name(self) -> str:
         return self.model or default_model_path()
+
+    def index_factory(self) -> Callable[[], VectorIndex]:
+        """Makes the grouper's empty nearest-article index, as ``index`` says."""
+        if self.index == "exact":
+            return ExactIndex
+        from warwatch.stories.ann import AnnIndex  # imports usearch only when used
+
+        return AnnIndex
 
     def grouping_params(self) -> GroupingParams:
         return GroupingParams(

@@ -48,7 +48,8 @@ def assign_stories(session: Session, settings: StorySettings,
     ).all()
     items = _items(session, [*recent, *pending], settings)
     grouper = StoryGrouper(settings.grouping_params(),
-                           recent=[(items[a.id], a.story_id, a.duplicate_of_id) for a in recent])
+                           recent=[(items[a.id], a.story_id, a.duplicate_of_id) for a in recent],
+                           index_factory=settings.index_factory())
     sources = {feed_id: name for feed_id, name in session.execute(select(Feed.id, Feed.name))}
     stories: dict[int, Story] = {}
     assignments = []

@@ -1,11 +1,11 @@
 """Nearest-neighbour search over the member articles of the story grouper.
 
 :class:`VectorIndex` is the small interface :class:`~warwatch.stories.grouping.StoryGrouper`
-needs; :class:`ExactIndex` implements it by brute force with numpy. An approximate
-index (usearch, faiss, hnswlib) can be swapped in through
-``StoryGrouper(index_factory=...)``: it must keep the row numbering described below
-(e.g. a row -> label array, remapped by :meth:`VectorIndex.keep`) and may return
-slightly different neighbours, which changes grouping decisions accordingly.
+needs; :class:`ExactIndex` implements it by brute force with numpy, and
+:class:`~warwatch.stories.ann.AnnIndex` with an approximate (usearch HNSW) graph for large
+windows. Either is chosen through ``StoryGrouper(index_factory=...)``; an approximate one
+keeps the row numbering described below and may miss a neighbour now and then, which
+changes grouping decisions accordingly.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["ExactIndex", "VectorIndex"]
+__all__ = ["ExactIndex", "VectorIndex", "top_k"]
 
 
 @runtime_checkable
@@ -50,6 +50,19 @@ class VectorIndex(Protocol):
 
 
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def top_k(rows: np.ndarray, sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` most similar of ``rows`` (ascending), ordered as :meth:`VectorIndex.search` returns them."""
+    if len(rows) > k:
+        # the k largest; among cosines equal to the k-th largest, the lowest rows
+        kth = -np.partition(-sims, k - 1)[k - 1]
+        above = np.flatnonzero(sims > kth)
+        tied = np.flatnonzero(sims == kth)[: k - len(above)]
+        pick = np.concatenate([above, tied])
+        rows, sims = rows[pick], sims[pick]
+    order = np.lexsort((rows, -sims))
+    return rows[order], sims[order]
 
 
 class ExactIndex:
@@ -107,16 +120,7 @@ class ExactIndex:
             row = int(np.argmax(np.where(mask, sims, np.float32(-np.inf))))
             return np.array([row], np.int64), sims[row : row + 1].copy()
         rows = np.flatnonzero(mask)
-        sims = self._product(query)[rows]
-        if len(rows) > k:
-            # the k largest; among cosines equal to the k-th largest, the lowest rows
-            kth = -np.partition(-sims, k - 1)[k - 1]
-            above = np.flatnonzero(sims > kth)
-            tied = np.flatnonzero(sims == kth)[: k - len(above)]
-            pick = np.concatenate([above, tied])
-            rows, sims = rows[pick], sims[pick]
-        order = np.lexsort((rows, -sims))
-        return rows[order], sims[order]
+        return top_k(rows, self._product(query)[rows], k)
 
     # ------------------------------------------------------------------ internals
 
