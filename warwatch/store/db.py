@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -41,22 +42,35 @@ def engine_for(url: str) -> Engine:
     """One migrated engine per URL and process; SQLite runs in WAL mode with a busy timeout."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(f"bad database URL {url!r}") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-    else:
-        engine = create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, ValueError):
+        raise StoreError(f"bad database URL {_hide_password(url)!r}") from None
+    shown = parsed.render_as_string(hide_password=True)
     try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"cannot use database {shown}: {exc}") from None
+    try:
+        with engine.connect():  # any driver error here is the URL's: unreachable, refused, a bad option
+            pass
         migrate(engine)
-    except OperationalError as exc:
+    except (OperationalError, DBAPIError) as exc:
+        if not isinstance(exc, OperationalError) and exc.statement:
+            raise  # a migration's SQL failed: a bug, not the user's URL
         reason = str(exc.orig).strip().splitlines()[0]
-        raise StoreError(f"cannot open database {parsed.render_as_string(hide_password=True)}: {reason}") from None
+        raise StoreError(f"cannot open database {shown}: {reason}") from None
     return engine
+
+
+def _hide_password(text: str) -> str:
+    """``user:password@`` shown as ``user:***@`` in a URL that SQLAlchemy cannot parse (and so cannot hide)."""
+    return re.sub(r"([^:/@]+):[^@]*@", r"\1:***@", text, count=1)
 
 
 def migrate(engine: Engine) -> None:
