@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -139,7 +139,8 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path("~/.local/share/warwatch")
-    database_url: str | None = None
+    database_url: SecretStr | None = None
+    """May hold a password, so repr() and dumps show it as ********** (``db_url`` has the real URL)."""
     feeds_file: Path = DEFAULT_FEEDS_FILE
     schedule_cron: str = "*/10 * * * *"
     timezone: str = "UTC"
@@ -197,7 +198,7 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The SQLAlchemy URL: ``database_url`` or a SQLite file in the data directory."""
         if self.database_url:
-            return self.database_url
+            return self.database_url.get_secret_value()
         return f"sqlite:///{self.resolved_data_dir / 'warwatch.db'}"
 
     def feeds(self) -> list[FeedSpec]:

@@ -167,25 +167,38 @@ class SlackSink:
 
 @contextmanager
 def _slack_errors() -> Iterator[None]:
-    """Sort Slack's failures: the token (stop the run), this delivery (skip it), Slack itself (wait)."""
+    """Sort Slack's failures: the token (stop the run), this delivery (skip it), Slack itself (wait).
+
+    The error raised keeps no link to slack_sdk's: its response holds the client and the request
+    headers, so the token would be one attribute away from anything that walks or pickles the chain.
+    """
     try:
         yield
     except SlackApiError as exc:
-        error = exc.response.get("error", "unknown_error")
-        if error in AUTH_ERRORS:
-            raise DeliveryAuthError(f"Slack rejected the bot token ({error})") from None
-        if exc.response.status_code >= 500 or exc.response.status_code == 429:
-            raise SlackUnavailable(f"Slack answered HTTP {exc.response.status_code} ({error})") from None
-        raise DeliveryFailed(error) from None
+        problem = _sorted(exc.response.get("error", "unknown_error"), exc.response.status_code)
     except (URLError, ConnectionError, TimeoutError) as exc:
-        raise SlackUnavailable(f"Slack unreachable: {exc}") from None
+        problem = SlackUnavailable(f"Slack unreachable: {exc}")
+    else:
+        return
+    try:
+        raise problem
+    finally:
+        problem.__context__ = None
+
+
+def _sorted(error: str, status: int) -> Exception:
+    if error in AUTH_ERRORS:
+        return DeliveryAuthError(f"Slack rejected the bot token ({error})")
+    if status >= 500 or status == 429:
+        return SlackUnavailable(f"Slack answered HTTP {status} ({error})")
+    return DeliveryFailed(error)
 
 
 def make_sink(settings: Settings) -> Sink:
     """Slack when a token and channel are configured, else the console."""
     token = slack_token(settings)
     if token and settings.slack_channel:
-        return SlackSink(token, settings.slack_api_url, settings.slack_pace_seconds)
+        return SlackSink(token.get_secret_value(), settings.slack_api_url, settings.slack_pace_seconds)
     return ConsoleSink()
 
 
