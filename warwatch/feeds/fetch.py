@@ -1,10 +1,16 @@
-"""Fetch one feed over HTTP: conditional GET, size cap, errors split by retry-worthiness."""
+"""Fetch one feed over HTTP: conditional GET, size cap, errors split by retry-worthiness.
+
+With ``allow_files`` (setting ``http.allow_file_urls``) a ``file:`` URL is read from disk under the same cap.
+"""
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import httpx
 
@@ -67,9 +73,11 @@ def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     max_bytes: int,
+    allow_files: bool = False,
 ) -> Fetched:
     """GET ``url`` conditionally; raise FetchError or TransientFetchError on any failure."""
-    _check_url(url)
+    if _check_url(url, allow_files) == "file":
+        return _read_file(url, max_bytes)
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -94,15 +102,35 @@ def fetch(
         raise TransientFetchError(f"HTTP client error: {_one_line(exc)}") from None
 
 
-def _check_url(url: str) -> None:
+def _check_url(url: str, allow_files: bool) -> str:
+    """The URL's scheme: http, https or, when allowed, file."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
         raise FetchError("invalid URL") from None
+    if allow_files and parsed.scheme == "file":
+        return "file"
     if parsed.scheme not in ("http", "https"):
         raise FetchError("not an http(s) URL")
     if not parsed.host:
         raise FetchError("invalid URL")
+    return parsed.scheme
+
+
+def _read_file(url: str, max_bytes: int) -> Fetched:
+    """A local feed file, read no further than the size cap."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise FetchError("file URL must name a local path")
+    path = Path(url2pathname(parts.path))
+    try:
+        with path.open("rb") as handle:
+            body = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror}") from None
+    if len(body) > max_bytes:
+        raise FetchError(f"body larger than {max_bytes} bytes")
+    return Fetched(url=url, status_code=200, not_modified=False, body=body, headers={}, etag=None, last_modified=None)
 
 
 def _read(
