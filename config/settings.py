@@ -15,9 +15,10 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -49,10 +50,19 @@ class FeedSpec(BaseModel):
 
     @field_validator("url")
     @classmethod
-    def _http_only(cls, url: str) -> str:
-        if not url.lower().startswith(("http://", "https://")):
-            raise ValueError(f"feed URL must be http or https: {url!r}")
-        return url
+    def _web_url(cls, url: str, info: ValidationInfo) -> str:
+        """http(s) only; ``file:`` too when validated with context ``{"allow_file_urls": True}``.
+
+        The message names the scheme, not the URL, which may carry a password.
+        """
+        if url.lower().startswith(("http://", "https://")):
+            return url
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file":
+            if (info.context or {}).get("allow_file_urls"):
+                return url
+            raise ValueError("feed URL must be http or https; file: URLs need http.allow_file_urls = true")
+        raise ValueError(f"feed URL must be http or https, not {scheme + ':' if scheme else 'a bare path'}")
 
 
 class HttpSettings(BaseModel):
@@ -62,6 +72,8 @@ class HttpSettings(BaseModel):
     read_timeout: float = 15.0
     max_redirects: int = 5
     max_bytes: int = 10 * 1024 * 1024
+    allow_file_urls: bool = False
+    """Whether feeds may be ``file:`` URLs (read with the same ``max_bytes`` cap); off, a feed list cannot read local files."""
     user_agent: str = "warwatch/0.1 (+https://github.com/warwatch/warwatch)"
 
 
@@ -203,14 +215,15 @@ class Settings(BaseSettings):
 
     def feeds(self) -> list[FeedSpec]:
         """The feed list from ``feeds_file``."""
-        return load_feeds(self.feeds_file)
+        return load_feeds(self.feeds_file, allow_file_urls=self.http.allow_file_urls)
 
 
-def load_feeds(path: Path) -> list[FeedSpec]:
+def load_feeds(path: Path, *, allow_file_urls: bool = False) -> list[FeedSpec]:
     """Read a TOML feed list (``[[feed]]`` tables) or raise ConfigError."""
     try:
         data = tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
-        return [FeedSpec.model_validate(item) for item in data.get("feed", [])]
+        context = {"allow_file_urls": allow_file_urls}
+        return [FeedSpec.model_validate(item, context=context) for item in data.get("feed", [])]
     except OSError as exc:
         raise ConfigError(f"cannot read feed list {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:

@@ -74,7 +74,7 @@ def poll_feed(session: Session, client: httpx.Client, feed_id: int, settings: Se
     feed.last_polled_at = now
     try:
         fetched = fetch(client, feed.url, etag=feed.etag, last_modified=feed.last_modified,
-                        max_bytes=settings.http.max_bytes)
+                        max_bytes=settings.http.max_bytes, allow_files=settings.http.allow_file_urls)
         if fetched.not_modified:
             return _succeeded(session, feed, now, status="not_modified")
         # the configured URL, not the final one: feedparser resolves guids against it, and they must stay stable
