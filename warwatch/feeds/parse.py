@@ -33,6 +33,8 @@ from warwatch.feeds.normalise import (
 # feedparser's own default for a missing Content-Type is ISO-8859-1, which garbles UTF-8
 # feeds without an XML declaration; XML itself defaults to UTF-8 (or the declared encoding).
 _DEFAULT_CONTENT_TYPE = "application/xml"
+# expat's messages for a document that stops before its root element is closed
+_ENDS_EARLY = frozenset({"no element found", "unclosed token", "unclosed CDATA section", "partial character"})
 
 
 class FeedParseError(Exception):
@@ -81,12 +83,15 @@ def parse_feed(
     except Exception as exc:  # feedparser should not raise, but must never crash a poll
         raise FeedParseError(f"feed parser failed: {type(exc).__name__}") from None
     problem = result.get("bozo_exception") if result.get("bozo") else None
-    raw_entries = result.get("entries") or []
+    raw_entries = list(result.get("entries") or [])
+    truncated = _ends_early(problem)
+    if truncated and raw_entries:
+        raw_entries.pop()  # it may be cut off mid-text; a whole copy comes with a later poll
     if not raw_entries:
         if not result.get("version"):
             raise FeedParseError("not an RSS/Atom feed")
         if problem is not None and not isinstance(problem, ThingsNobodyCaresAboutButMe):
-            raise FeedParseError(f"malformed feed: {_describe(problem)}")
+            raise FeedParseError(f"malformed feed{' (ends early)' if truncated else ''}: {_describe(problem)}")
     feed = result.get("feed") or {}
     feed_language = detect_language("", _declared_language(feed))  # normalises the tag only
     entries = [
@@ -98,8 +103,15 @@ def parse_feed(
         title=_text(feed, "title"),
         language=feed_language,
         entries=entries,
-        warning=_describe(problem) if problem is not None else None,
+        warning=None if problem is None
+        else f"feed ends early, last entry dropped: {_describe(problem)}" if truncated
+        else _describe(problem),
     )
+
+
+def _ends_early(problem: BaseException | None) -> bool:
+    """Whether expat stopped because the document ended inside an element or token."""
+    return isinstance(problem, xml.sax.SAXParseException) and problem.getMessage() in _ENDS_EARLY
 
 
 def _refuse_entity_declarations(body: bytes, headers: dict[str, str]) -> None:
