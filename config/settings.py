@@ -70,6 +70,8 @@ class HttpSettings(BaseModel):
 
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    total_timeout: float = 60.0
+    """Seconds for a whole fetch (redirects, headers and body), however the server trickles bytes."""
     max_redirects: int = 5
     max_bytes: int = 10 * 1024 * 1024
     allow_file_urls: bool = False

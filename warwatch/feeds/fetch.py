@@ -5,13 +5,17 @@ With ``allow_files`` (setting ``http.allow_file_urls``) a ``file:`` URL is read 
 
 from __future__ import annotations
 
+import threading
+import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import httpcore
 import httpx
 
 from warwatch.config.settings import HttpSettings
@@ -46,8 +50,105 @@ class Fetched:
     last_modified: str | None
 
 
+class _DeadlinePassed(httpcore.TimeoutException):
+    """The fetch's overall deadline passed; httpx re-raises it as a TimeoutException."""
+
+
+_current = threading.local()  # .started: time.monotonic() when this thread's fetch began
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every wait ends by the current fetch's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, backend: _DeadlineBackend) -> None:
+        self._stream, self._backend = stream, backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        with self._backend.deadline_errors():
+            return self._stream.read(max_bytes, self._backend.clamp(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        with self._backend.deadline_errors():
+            self._stream.write(buffer, self._backend.clamp(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        with self._backend.deadline_errors():
+            tls = self._stream.start_tls(ssl_context, server_hostname, self._backend.clamp(timeout))
+        return _DeadlineStream(tls, self._backend)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend with an overall deadline per fetch.
+
+    httpx has timeouts per socket operation only, so a server that sends a byte
+    just within the read timeout (headers or body) could hold a poll for ever.
+    Every connect, read and write here waits at most until the deadline.
+    """
+
+    def __init__(self, total_timeout: float) -> None:
+        self.total_timeout = total_timeout
+        self._sockets = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
+        with self.deadline_errors():
+            stream = self._sockets.connect_tcp(host, port, self.clamp(timeout), local_address, socket_options)
+        return _DeadlineStream(stream, self)
+
+    def sleep(self, seconds: float) -> None:
+        self._sockets.sleep(seconds)
+
+    def _left(self) -> float | None:
+        started = getattr(_current, "started", None)
+        return None if started is None else started + self.total_timeout - time.monotonic()
+
+    def clamp(self, timeout: float | None) -> float | None:
+        left = self._left()
+        if left is None:
+            return timeout
+        if left <= 0:
+            raise self._passed()
+        return left if timeout is None else min(timeout, left)
+
+    @contextmanager
+    def deadline_errors(self) -> Iterator[None]:
+        """Report a socket timeout that fell on the deadline as ``_DeadlinePassed``."""
+        try:
+            yield
+        except httpcore.TimeoutException as exc:
+            left = self._left()
+            if isinstance(exc, _DeadlinePassed) or left is None or left > 0:
+                raise
+            raise self._passed() from exc
+
+    def _passed(self) -> _DeadlinePassed:
+        return _DeadlinePassed(f"no complete response within {self.total_timeout:g} s")
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport on a :class:`_DeadlineBackend` connection pool (limits as httpx's defaults)."""
+
+    def __init__(self, total_timeout: float) -> None:
+        super().__init__()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_DeadlineBackend(total_timeout),
+        )
+
+
 def make_client(http: HttpSettings) -> httpx.Client:
-    """An httpx client configured for polling feeds."""
+    """An httpx client configured for polling feeds; each :func:`fetch` ends by ``total_timeout``."""
     timeout = httpx.Timeout(
         connect=http.connect_timeout,
         read=http.read_timeout,
@@ -55,6 +156,7 @@ def make_client(http: HttpSettings) -> httpx.Client:
         pool=http.connect_timeout,
     )
     return httpx.Client(
+        transport=_DeadlineTransport(http.total_timeout),
         timeout=timeout,
         follow_redirects=True,
         max_redirects=http.max_redirects,
@@ -75,7 +177,11 @@ def fetch(
     max_bytes: int,
     allow_files: bool = False,
 ) -> Fetched:
-    """GET ``url`` conditionally; raise FetchError or TransientFetchError on any failure."""
+    """GET ``url`` conditionally; raise FetchError or TransientFetchError on any failure.
+
+    With a client from :func:`make_client`, the whole fetch (redirects, headers and
+    body) ends within the client's ``total_timeout``.
+    """
     if _check_url(url, allow_files) == "file":
         return _read_file(url, max_bytes)
     headers = {}
@@ -83,6 +189,7 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    _current.started = time.monotonic()
     try:
         with client.stream("GET", url, headers=headers) as response:
             return _read(response, etag, last_modified, max_bytes)
@@ -92,14 +199,16 @@ def fetch(
         raise FetchError("too many redirects") from None
     except httpx.UnsupportedProtocol:
         raise FetchError("not an http(s) URL") from None
-    except httpx.RemoteProtocolError:
-        raise TransientFetchError("truncated body or protocol error") from None
+    except httpx.RemoteProtocolError as exc:
+        raise TransientFetchError(f"connection closed early: {_one_line(exc)}") from None
     except (httpx.LocalProtocolError, httpx.InvalidURL):
         raise FetchError("invalid request or URL") from None
     except httpx.TransportError as exc:
         raise TransientFetchError(f"connection failed: {_one_line(exc)}") from None
     except (httpx.HTTPError, httpx.StreamError) as exc:
         raise TransientFetchError(f"HTTP client error: {_one_line(exc)}") from None
+    finally:
+        _current.started = None
 
 
 def _check_url(url: str, allow_files: bool) -> str:
@@ -199,6 +308,8 @@ def _decoded(raw: Iterator[bytes], encoding: str, max_bytes: int) -> Iterator[by
 
 
 def _timeout_message(exc: httpx.TimeoutException) -> str:
+    if isinstance(exc.__cause__, _DeadlinePassed):
+        return str(exc.__cause__)
     if isinstance(exc, httpx.ConnectTimeout):
         return "connect timed out"
     if isinstance(exc, httpx.PoolTimeout):
