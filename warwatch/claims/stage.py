@@ -3,14 +3,14 @@
 Each article is checked once (``Article.claims_checked``, set in the same transaction as its
 claims and contradictions), so re-runs and replays never report a contradiction twice.
 Candidates come from the same story first, then from other stories in the time window whose
-claim sentences are close (cosine) and name a common place.
+claim sentences are close (cosine) and name a common place (:mod:`warwatch.claims.window`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from warwatch.claims.check import Judge, check_article
 from warwatch.claims.compare import Verdict
 from warwatch.claims.extract import Claim, extract_claims
 from warwatch.claims.nli import load_nli
+from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
 from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
 from warwatch.store.models import Article, Contradiction, Feed
@@ -33,20 +34,29 @@ _PARTNERS = {"evacuation": {"evacuation", "killed", "missing"}, "killed": {"kill
 def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings,
                  second_opinion: Judge | None = None,
                  progress: Callable[[int], None] | None = None) -> list[int]:
-    """Check every grouped article not checked yet, in published order; return the new contradictions' ids."""
+    """Check every grouped article not checked yet, in published order; return the new contradictions' ids.
+
+    All pending articles' claims are extracted first and their sentences encoded in one batch (a batch
+    per article costs several times more in the model); then each article is compared in order.
+    """
     pending = session.scalars(
         select(Article).where(Article.claims_checked.is_(False), Article.story_id.is_not(None))
         .order_by(Article.published, Article.id)
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
+    extracted = {a.id: [replace(c, source=outlets.get(a.feed_id)) for c in extract_claims(a.title, a.text, a.published)]
+                 for a in pending if a.duplicate_of_id is None and a.language in (*stories.model_languages, None)}
+    model = stories.model_name
+    vectors = vectors_for(session, model, {embedding_key(model, c.text): c.text
+                                           for found in extracted.values() for c in found})
+    run = _Run(session, claims, second_opinion, vectors)
+    if pending:
+        run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
     found: list[int] = []
-    disputes: dict[int | None, list[tuple[Claim, Claim]]] = {}
     for done, article in enumerate(pending, 1):
         article.claims_checked = True
-        if article.duplicate_of_id is None and article.language in (*stories.model_languages, None):
-            stored, vectors = _store_claims(session, article, outlets.get(article.feed_id), stories.model_name)
-            if stored:
-                found += _compare(session, article, stored, vectors, claims, disputes, second_opinion)
+        if extracted.get(article.id):
+            found += run.check(article, _store_claims(session, article, extracted[article.id], model))
         if progress:
             progress(done)
     session.flush()
@@ -69,64 +79,69 @@ def nli_judge(settings: ClaimSettings) -> Judge | None:
     return judge
 
 
-def _store_claims(session: Session, article: Article, outlet: str | None,
-                  model: str) -> tuple[list[tuple[ClaimRow, Claim]], dict[str, np.ndarray]]:
-    """The article's claims, stored with their sentence vectors (encoded once, cached by key)."""
-    extracted = [replace(c, source=outlet) for c in extract_claims(article.title, article.text, article.published)]
-    keys = {embedding_key(model, c.text): c.text for c in extracted}
-    vectors = vectors_for(session, model, keys) if keys else {}
+def _store_claims(session: Session, article: Article, extracted: list[Claim], model: str) -> list[tuple[ClaimRow, Claim]]:
     stored = [(ClaimRow(article_id=article.id, story_id=article.story_id, kind=c.kind, text=c.text,
                         published=article.published, embedding_key=embedding_key(model, c.text), facts=c.facts()), c)
               for c in extracted]
     session.add_all(row for row, _ in stored)
     session.flush()
-    return stored, vectors
+    return stored
 
 
-def _compare(session: Session, article: Article, stored: list[tuple[ClaimRow, Claim]], vectors: dict[str, np.ndarray],
-             settings: ClaimSettings, disputes: dict[int | None, list[tuple[Claim, Claim]]],
-             second_opinion: Judge | None) -> list[int]:
-    rows = [row for row, _ in stored]
-    new = [(row.id, claim) for row, claim in stored]
-    earlier = _same_story(session, article, rows[0].id) + _other_stories(session, article, stored, vectors, settings)
-    if article.story_id not in disputes:
-        disputes[article.story_id] = _known_disputes(session, article.story_id)
-    ids = []
-    for finding in check_article(new, earlier, disputes[article.story_id], second_opinion):
-        contradiction = Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=article.story_id,
-                                      kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
-        session.add(contradiction)
-        session.flush()
-        ids.append(contradiction.id)
-    return ids
+class _Run:
+    """The comparison state of one run: each story's claims so far and its known disputes, read once."""
+
+    def __init__(self, session: Session, settings: ClaimSettings, second_opinion: Judge | None,
+                 vectors: dict[str, np.ndarray]) -> None:
+        self.session, self.settings, self.second_opinion, self.vectors = session, settings, second_opinion, vectors
+        self.history: dict[int | None, list[tuple[int, Claim]]] = {}  # oldest first
+        self.disputes: dict[int | None, list[tuple[Claim, Claim]]] = {}
+        self.window = ClaimWindow()
+
+    def load_window(self, since: datetime) -> None:
+        """Start the cross-story window with the claims stored since ``since``."""
+        rows = self.session.scalars(select(ClaimRow).where(ClaimRow.published >= since).order_by(ClaimRow.id)).all()
+        stored = cached_vectors(self.session, {row.embedding_key for row in rows if row.embedding_key})
+        for row in rows:
+            self.window.add(row.id, row.story_id, row.published, Claim.from_facts(row.facts), stored.get(row.embedding_key))
+
+    def check(self, article: Article, stored: list[tuple[ClaimRow, Claim]]) -> list[int]:
+        """Compare an article's stored claims with earlier ones; record and return its contradictions."""
+        story = article.story_id
+        if story not in self.history:
+            self.history[story] = _story_claims(self.session, story, stored[0][0].id)
+            self.disputes[story] = _known_disputes(self.session, story)
+        earlier = [*reversed(self.history[story]), *self._other_stories(article, stored)]
+        ids = []
+        for finding in check_article([(row.id, claim) for row, claim in stored], earlier, self.disputes[story],
+                                     self.second_opinion):
+            contradiction = Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
+                                          kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
+            self.session.add(contradiction)
+            self.session.flush()
+            ids.append(contradiction.id)
+        self.history[story] += [(row.id, claim) for row, claim in stored]
+        for row, claim in stored:
+            self.window.add(row.id, story, article.published, claim, self.vectors[row.embedding_key])
+        return ids
+
+    def _other_stories(self, article: Article, stored: list[tuple[ClaimRow, Claim]]) -> list[tuple[int, Claim]]:
+        """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
+        since = article.published - timedelta(hours=self.settings.window_hours)
+        self.window.forget_before(since)
+        return self.window.neighbours(
+            (self.vectors[row.embedding_key] for row, _ in stored), story_id=article.story_id, since=since,
+            kinds=set().union(*(_PARTNERS.get(row.kind, {row.kind}) for row, _ in stored)),
+            places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
 
-def _same_story(session: Session, article: Article, first_new_id: int) -> list[tuple[int, Claim]]:
+def _story_claims(session: Session, story_id: int | None, before_id: int) -> list[tuple[int, Claim]]:
+    """The story's claims stored before ``before_id``, oldest first."""
     rows = session.scalars(
-        select(ClaimRow).where(ClaimRow.story_id == article.story_id, ClaimRow.id < first_new_id)
-        .order_by(ClaimRow.published.desc(), ClaimRow.id.desc())
+        select(ClaimRow).where(ClaimRow.story_id == story_id, ClaimRow.id < before_id)
+        .order_by(ClaimRow.published, ClaimRow.id)
     ).all()
     return [(row.id, Claim.from_facts(row.facts)) for row in rows]
-
-
-def _other_stories(session: Session, article: Article, stored: list[tuple[ClaimRow, Claim]],
-                   vectors: dict[str, np.ndarray], settings: ClaimSettings) -> list[tuple[int, Claim]]:
-    """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
-    kinds = set().union(*(_PARTNERS.get(row.kind, {row.kind}) for row, _ in stored))
-    since = article.published - timedelta(hours=settings.window_hours)
-    candidates = session.scalars(
-        select(ClaimRow).where(ClaimRow.story_id != article.story_id, ClaimRow.kind.in_(kinds),
-                               ClaimRow.published >= since, ClaimRow.id < stored[0][0].id)
-        .order_by(ClaimRow.published.desc())
-    ).all()
-    places = set().union(*(claim.places for _, claim in stored))
-    candidates = [c for c in candidates if places & set(c.facts["places"]) and c.embedding_key]
-    if not candidates:
-        return []
-    theirs = cached_vectors(session, {c.embedding_key for c in candidates})
-    mine = np.stack([vectors[row.embedding_key] for row, _ in stored])
-    return [(c.id, Claim.from_facts(c.facts)) for c in candidates
-            if c.embedding_key in theirs and float(np.max(mine @ theirs[c.embedding_key])) >= settings.cross_story_similarity]
 
 
 def _known_disputes(session: Session, story_id: int | None) -> list[tuple[Claim, Claim]]:

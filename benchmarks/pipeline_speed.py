@@ -1,0 +1,93 @@
+"""End-to-end overhead: 2,000 articles through `replay` against encoding what the pipeline embeds.
+
+The articles (headline and a few paragraphs, :mod:`corpus`) go through every replay stage: store,
+language detection, story grouping, claim extraction, claim-sentence encoding, comparison. The
+baseline encodes the same texts with the same model in this process: every article's embedding
+text and every distinct claim sentence the run stored. The article encoding is timed before and
+after the replay, the claim sentences twice after it, and each pair averaged. The replay's own
+encoding time is measured too, so the table shows where the rest goes.
+
+    python benchmarks/pipeline_speed.py [--articles N]    # writes benchmarks/results/pipeline_speed.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import corpus
+from common import row, save
+from sqlalchemy import func, select
+
+import warwatch.stories.vectors as vectors_module
+from warwatch.config.settings import load_settings
+from warwatch.embedding import embedding_text, encode, load_model
+from warwatch.replay import load, replay
+from warwatch.store.db import session
+from warwatch.store.models import Claim, Contradiction
+
+TARGET = 1.15
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=2000)
+    count = parser.parse_args().articles
+    settings = load_settings()
+    model = load_model(settings.stories.model_name)
+    encode(model, ["warm-up sentence"] * 64)
+    inside = []
+    real_encode = vectors_module.encode
+
+    def counting_encode(m, texts):  # the replay's own encoding time
+        start = time.perf_counter()
+        try:
+            return real_encode(m, texts)
+        finally:
+            inside.append(time.perf_counter() - start)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = load(corpus.write(Path(tmp) / "corpus.jsonl", count))
+        texts = [embedding_text(a.title, a.text) for a in articles]
+        articles_before = timed(encode, model, texts)
+        vectors_module.encode = counting_encode
+        start = time.perf_counter()
+        with session(f"sqlite:///{Path(tmp) / 'replay.db'}") as s:
+            replay(s, articles, settings)
+            pipeline = time.perf_counter() - start
+            claims = sorted(set(s.scalars(select(Claim.text))))
+            contradictions = s.scalar(select(func.count()).select_from(Contradiction))
+        vectors_module.encode = real_encode
+        articles_after = timed(encode, model, texts)
+        claims_s = (timed(encode, model, claims) + timed(encode, model, claims)) / 2
+    baseline = (articles_before + articles_after) / 2 + claims_s
+    ratio = pipeline / baseline
+    encoding_inside = sum(inside)
+    save("pipeline_speed", {
+        "articles": count,
+        "claim_sentences": len(claims),
+        "contradictions": contradictions,
+        "encode_articles_seconds": round((articles_before + articles_after) / 2, 2),
+        "encode_claims_seconds": round(claims_s, 2),
+        "replay_seconds": round(pipeline, 2),
+        "replay_encoding_seconds": round(encoding_inside, 2),
+        "replay_other_seconds": round(pipeline - encoding_inside, 2),
+        "ratio_replay_to_encode": round(ratio, 3),
+        "target_ratio": TARGET,
+    }, table=[
+        row(f"replay ÷ encode, {count} articles with claim sentences", round(ratio, 3), f"≤ {TARGET}", ratio <= TARGET),
+        row("replay time outside the model, share of the encode baseline",
+            round((pipeline - encoding_inside) / baseline, 3)),
+    ])
+
+
+if __name__ == "__main__":
+    main()
