@@ -20,5 +20,8 @@ demo: install  ## run one offline monitoring cycle against the bundled demo feed
 test: install  ## run the test suite
 	$(PY) -m pytest
 
+bench: install  ## run every benchmark; summary in benchmarks/results/summary.md
+	$(PY) benchmarks/run_all.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache

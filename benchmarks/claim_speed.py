@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import DEV, evalkit, save
+from common import DEV, evalkit, row, save
 
 from warwatch.articles import store_entries
 from warwatch.claims.stage import check_claims
@@ -58,10 +58,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         uci = Path(tmp) / "uci.jsonl"
         evalkit("stories-input", DEV / "news-stories" / "uci_headlines.csv", stdout=uci)
-        save("claim_speed", {
+        result = {
             "uci_headlines": measure("uci", uci, Path(tmp)),
             "war_claims": measure("war", DEV / "war-claims" / "moskva_bakhmut_kakhovka.jsonl", Path(tmp)),
-        })
+        }
+    save("claim_speed", result, table=[
+        row(f"claim stage ms/article, {name} (× story stage)",
+            f"{r['claim_stage_ms_per_article']} ({r['claim_to_story_ratio']}×)")
+        for name, r in (("UCI headlines", result["uci_headlines"]), ("war-claims articles", result["war_claims"]))])
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import DEV, evalkit, figures, save
+from common import DEV, evalkit, figures, row, save
 
 WARWATCH = [sys.executable, "-m", "warwatch"]
 
@@ -41,7 +41,22 @@ def main() -> None:
             evalkit("pairs-input", nli, stdout=work / f"{name}.tsv")
             run(["pairs"], work / f"{name}.tsv", work / f"{name}.out")
             result[f"contradiction_{name.split('.')[0]}"] = figures(evalkit("score-pairs", nli, work / f"{name}.out"))
-    save("quality", result)
+    save("quality", result, table=table(result))
+
+
+def table(result: dict) -> list[dict]:
+    """Summary rows, with the claim engine's targets (issue 4) where it has them."""
+    war = result["war_claims"]
+    found = int(war["cases_found"].split("/")[0])
+    rows = [row("UCI story grouping B-cubed F1", result["uci_stories"]["bcubed_f1"]),
+            row("MRPC duplicate accuracy", result["mrpc_paraphrase"]["duplicate_accuracy"]),
+            row("war claims: cases found", war["cases_found"], "≥ 4/5", found >= 4),
+            row("war claims: false alarms", war["false_alarms"], "0", war["false_alarms"] == "0"),
+            row("war claims: must-link recall", war["must_link_recall"], "≥ 0.9", float(war["must_link_recall"]) >= 0.9)]
+    for name, target in (("SICK_train", 0.90), ("SICK_trial", 0.90), ("mnli_matched_1000", 0.55)):
+        f1 = result[f"contradiction_{name}"]["contradiction_f1"]
+        rows.append(row(f"{name} contradiction F1", f1, f"≥ {target}", float(f1) >= target))
+    return rows
 
 
 if __name__ == "__main__":
