@@ -108,7 +108,7 @@ class StorySettings(BaseModel):
     """The looser score above which ``warwatch pairs`` calls two texts duplicates (same content reworded)."""
     index: Literal["ann", "exact"] = "ann"
     """Nearest-article search in the window: "ann" searches a usearch HNSW graph once a search covers
-    20,000 articles or more (exactly below that, where it is faster); "exact" always searches exactly."""
+    10,000 articles or more (exactly below that, where it is as fast); "exact" always searches exactly."""
 
     @property
     def model_name(self) -> str:
