@@ -457,7 +457,7 @@ def feed_alert_message(feed: FeedHealthView, recovered: bool) -> list[SlackMessa
         since = _when(feed.last_success) if feed.last_success else "never"
         text = (f"*{_name(feed.name)}* failed {_plural(feed.failures, 'poll')} in a row · last success {since}"
                 f"\nlast error: {_esc(feed.last_error) or 'unknown'}")
-    pager = _Pager(title, title)
+    pager = _Pager(mrkdwn_escape(title), mrkdwn_escape(title))  # the header takes it raw, as plain_text
     pager.add(_header(title), *_sections(text))
     return pager.messages()
 

@@ -86,8 +86,65 @@ def normalise_numbers(text: str) -> str:
     """Digits for written numbers ("twenty-seven" → "27", "1.5 million" → "1,500,000")."""
     text = re.sub(r"\bno one\b", "nobody", text, flags=re.I)
     text = _MULTIPLIER.sub(lambda m: f"{_scale(float(m[1]), m[2]):,.0f}", text)
+    text = _NUMBER_PHRASE.sub(_split_joined_numbers, text)
     parts = _KEEP_WORDS.split(text)  # text2num reads "hundreds" as 100 and "close ones" as "close 1"
     return "".join(part if i % 2 else alpha2digit(part, "en", threshold=0) for i, part in enumerate(parts))
+
+
+_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_NUMBER_WORD = (r"(?:zero|one(?!\s+(?:of|another|after|by)\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+                r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b")
+_JOINT = r"(?:,\s*|\s+and\s+)"
+_NUMBER_PHRASE = re.compile(rf"\b{_NUMBER_WORD}(?:(?:[\s-]+|{_JOINT}){_NUMBER_WORD})*", re.I)
+
+
+def _split_joined_numbers(phrase: re.Match) -> str:
+    """Digits for a run of written numbers, joined by commas or "and" the way a reader would join them.
+
+    text2num reads "two hundred and fifty and seven thousand" as 257000 and "one thousand, one
+    hundred" as "1000, 100". Here a comma or "and" joins two groups only as ``_joint`` says, and the
+    "and" of "between ... and ..." separates even "two hundred and one thousand"; anywhere else they
+    separate numbers. Results from 1,000 up get thousands separators, so "two thousand and twenty" is
+    not taken for a year.
+    """
+    pieces = re.split(rf"({_JOINT})", phrase[0], flags=re.I)
+    groups, joints = pieces[0::2], pieces[1::2]
+    kinds = [_joint(before, joint, after) for before, joint, after in zip(groups, joints, groups[1:])]
+    between = re.search(r"\bbetween\s+$", phrase.string[:phrase.start()], re.I)
+    ands = [i for i, joint in enumerate(joints) if "and" in joint.lower()]
+    if between and not any(kinds[i] == "split" for i in ands):
+        if multiplied := [i for i in ands if kinds[i] == "multiply"]:
+            kinds[multiplied[-1]] = "split"
+    out, current = [], groups[0]
+    for joint, group, kind in zip(joints, groups[1:], kinds):
+        if kind == "split":
+            out += [_digits(current), joint]
+            current = group
+        else:
+            current += (" and " if "and" in joint.lower() else " ") + group
+    return "".join([*out, _digits(current)])
+
+
+def _joint(before: str, joint: str, after: str) -> str:
+    """How a comma or "and" between two groups of number words reads: "join", "multiply" or "split".
+
+    A comma joins a smaller group after a scale word ("twelve thousand, three hundred"); "and" joins
+    only tens and units ("one thousand and one", "two hundred and fifty") or multiplies on after
+    "hundred" ("two hundred and fifty thousand").
+    """
+    last = _SCALES.get(re.split(r"[\s-]+", before)[-1].lower(), 0)
+    largest = max(_SCALES.get(word.lower(), 0) for word in re.split(r"[\s-]+", after))
+    if "and" not in joint.lower():
+        return "join" if largest < last else "split"
+    if last and not largest:
+        return "join"
+    return "multiply" if last == 100 < largest else "split"
+
+
+def _digits(words: str) -> str:
+    digits = alpha2digit(words, "en", threshold=0)
+    return f"{int(digits):,}" if digits.isdigit() and int(digits) >= 1000 else digits
 
 
 def _scale(number: float, word: str) -> float:
