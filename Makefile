@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test audit bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +19,9 @@ demo: install  ## run one offline monitoring cycle against the bundled demo feed
 
 test: install  ## run the test suite
 	$(PY) -m pytest
+
+audit: install  ## fail on an installed dependency with a known vulnerability (pip-audit + PyPI advisories)
+	$(PY) .ci/audit.py
 
 bench: install  ## run every benchmark; summary in benchmarks/results/summary.md
 	$(PY) benchmarks/run_all.py
