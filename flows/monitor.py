@@ -10,13 +10,16 @@ from prefect.tasks import exponential_backoff
 
 from warwatch.alerts import monitor_failed
 from warwatch.config.settings import load_settings
-from warwatch.polling import PollOutcome
+from warwatch.polling import PollOutcome, feed_batches
 from warwatch.tasks.alerts import monitor_health_task
 from warwatch.tasks.claims import check_claims_task
 from warwatch.tasks.delivery import deliver_task
-from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, sync_feeds_task
+from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, poll_feeds_task, sync_feeds_task
 from warwatch.tasks.report import run_summary_task
 from warwatch.tasks.stories import assign_stories_task
+
+#: Poll tasks per run, each polling its share of the due feeds in turn (see poll-feeds).
+POLL_BATCHES = 16
 
 
 def _run_name() -> str:
@@ -31,20 +34,44 @@ def _alert_failure(flow, flow_run, state) -> None:
       on_failure=[_alert_failure])
 def monitor() -> str:
     """One monitoring cycle; returns the run summary markdown."""
-    poll = load_settings().poll
-    due = sync_feeds_task()
-    polling = poll_feed_task.with_options(
-        retries=poll.task_retries,
-        retry_delay_seconds=exponential_backoff(backoff_factor=poll.task_retry_delay_seconds),
-    )
-    futures = polling.map([feed_id for feed_id, _ in due], [name for _, name in due])
-    outcomes = [_outcome(future.result(raise_on_failure=False), feed) for future, feed in zip(futures, due)]
+    outcomes = _poll(sync_feeds_task())
     feed_alerts_task(outcomes)
     stage = assign_stories_task()
     contradictions = check_claims_task()
     monitor_health_task()
     delivery = deliver_task()
     return run_summary_task(outcomes, stage, delivery, contradictions)
+
+
+def _poll(due: list[tuple[int, str]]) -> list[PollOutcome]:
+    """Poll the due feeds in batches, then each feed that met trouble on its own, with retries; one outcome per feed."""
+    batches = feed_batches(due, POLL_BATCHES)
+    futures = poll_feeds_task.map(batches, [_label(batch) for batch in batches])
+    outcomes = [outcome for future, batch in zip(futures, batches)
+                for outcome in _batch_outcomes(future.result(raise_on_failure=False), batch)]
+    again = [outcome for outcome in outcomes if outcome.status == "retry"]
+    if not again:
+        return outcomes
+    poll = load_settings().poll
+    polling = poll_feed_task.with_options(
+        retries=max(poll.task_retries - 1, 0),  # poll-feeds made the first attempt
+        retry_delay_seconds=exponential_backoff(backoff_factor=poll.task_retry_delay_seconds),
+    )
+    futures = polling.map([o.feed_id for o in again], [o.feed_name for o in again])
+    retried = {o.feed_id: _outcome(future.result(raise_on_failure=False), (o.feed_id, o.feed_name))
+               for future, o in zip(futures, again)}
+    return [retried.get(outcome.feed_id, outcome) for outcome in outcomes]
+
+
+def _label(batch: list[tuple[int, str]]) -> str:
+    return batch[0][1] if len(batch) == 1 else f"{batch[0][1]} and {len(batch) - 1} more"
+
+
+def _batch_outcomes(result: list[PollOutcome] | BaseException, batch: list[tuple[int, str]]) -> list[PollOutcome]:
+    """A batch task that crashed hands each of its feeds to poll-feed."""
+    if isinstance(result, list):
+        return result
+    return [PollOutcome(feed_id, name, "retry", error=f"{type(result).__name__}: {result}") for feed_id, name in batch]
 
 
 def _outcome(result: PollOutcome | BaseException, feed: tuple[int, str]) -> PollOutcome:

@@ -1,7 +1,8 @@
-"""Tasks that sync the feed list and poll one feed."""
+"""Tasks that sync the feed list and poll feeds: a batch at a time, and one feed again on a transient error."""
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 
 import httpx
@@ -39,20 +40,54 @@ def sync_feeds_task() -> list[tuple[int, str]]:
     return due
 
 
+@task(name="poll-feeds", task_run_name="poll {label}", tags=["feeds"], cache_policy=NONE)
+def poll_feeds_task(feeds: list[tuple[int, str]], label: str) -> list[PollOutcome]:
+    """Poll a batch of (id, name) feeds in turn, one attempt each.
+
+    A task per batch rather than per feed: every task run costs the Prefect API more than a
+    304 poll costs here. A feed that meets a transient error (or any unexpected one) gets a
+    "retry" outcome, unrecorded, and poll-feed takes it over, so one feed's trouble stays its
+    own; with in-run retries off, a transient error is recorded at once.
+    """
+    settings = load_settings()
+    client = _client(settings.http.model_dump_json())
+    outcomes = []
+    with session(settings.db_url) as s:
+        for feed_id, feed_name in feeds:
+            try:
+                outcomes.append(poll_feed(s, client, feed_id, settings,
+                                          raise_transient=settings.poll.task_retries > 0))
+            except Exception as exc:  # noqa: BLE001 (isolation: this feed alone goes to poll-feed)
+                s.rollback()
+                outcomes.append(PollOutcome(feed_id, feed_name, "retry", error=f"{type(exc).__name__}: {exc}"))
+    logger = get_run_logger()
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            logger.warning("%s failed (%d in a row): %s", outcome.feed_name, outcome.consecutive_failures,
+                           outcome.error)
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(Counter(o.status for o in outcomes).items()))
+    logger.info("%d feeds: %s; %d new articles", len(outcomes), statuses, sum(len(o.new_article_ids) for o in outcomes))
+    return outcomes
+
+
 @task(
     name="poll-feed",
     task_run_name="poll {feed_name}",
     tags=["feeds"],
     cache_policy=NONE,
-    retries=2,
+    retries=1,
     retry_delay_seconds=2,
     retry_jitter_factor=0.5,
     retry_condition_fn=_is_transient,
 )
 def poll_feed_task(feed_id: int, feed_name: str) -> PollOutcome:
-    """Poll one feed; transient errors are retried, the last attempt records them."""
+    """Poll one feed that poll-feeds handed over; transient errors are retried, the last attempt records them.
+
+    poll-feeds made the first of the ``poll.task_retries + 1`` attempts, so the run's retry
+    settings give this task one retry fewer.
+    """
     settings = load_settings()
-    final_attempt = task_run.run_count > settings.poll.task_retries
+    final_attempt = task_run.run_count >= settings.poll.task_retries
     with session(settings.db_url) as s:
         outcome = poll_feed(s, _client(settings.http.model_dump_json()), feed_id, settings,
                             raise_transient=not final_attempt)

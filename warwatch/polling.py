@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import httpx
 from sqlalchemy import or_, select
@@ -16,6 +17,8 @@ from warwatch.feeds.fetch import FetchError, TransientFetchError, fetch
 from warwatch.feeds.parse import FeedParseError, parse_feed
 from warwatch.store.models import Feed, utcnow
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class PollOutcome:
@@ -23,7 +26,7 @@ class PollOutcome:
 
     feed_id: int
     feed_name: str
-    status: str  # "ok", "not_modified" or "failed"
+    status: str  # "ok", "not_modified" or "failed"; "retry": not recorded, for a retry of its own
     entries: int = 0
     new_article_ids: tuple[int, ...] = ()
     error: str | None = None
@@ -53,6 +56,13 @@ def due_feeds(session: Session, feed_ids: Sequence[int], now: datetime) -> list[
         .order_by(Feed.id)
     )
     return [(row.id, row.name) for row in rows]
+
+
+def feed_batches(feeds: Sequence[T], count: int) -> list[list[T]]:
+    """``feeds`` cut into at most ``count`` runs of consecutive feeds whose sizes differ by one at most."""
+    size, extra = divmod(len(feeds), count)
+    bounds = [i * size + min(i, extra) for i in range(count + 1)]
+    return [list(feeds[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def backoff(failures: int, poll: PollSettings) -> timedelta:
