@@ -14,6 +14,8 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from warwatch.feeds.markup import defuse_markup
+
 #: Languages detection chooses among when a feed declares none: those of the war's
 #: feeds. Declare any other language in the feed list.
 DETECTED_LANGUAGES = ("en", "uk", "ru")
@@ -45,11 +47,15 @@ def collapse(text: str) -> str:
 
 
 def html_to_text(html_text: str) -> str:
-    """Plain text of HTML: entities unescaped, scripts dropped, blocks separated by a space."""
+    """Plain text of HTML: entities unescaped, scripts dropped, blocks separated by a space.
+
+    The markup is defused first (:func:`~warwatch.feeds.markup.defuse_markup`) so the parser stays linear.
+    """
     if not html_text:
         return ""
     if "<" not in html_text:
         return collapse(html.unescape(html_text))
+    html_text = defuse_markup(html_text)
     extractor = _TextExtractor()
     try:
         extractor.feed(html_text)

@@ -4,7 +4,7 @@ Hostile input is bounded here: a feed that declares XML entities is refused befo
 feedparser sees it (see :func:`_refuse_entity_declarations`), and feedparser's HTML
 sanitiser is off because entries are reduced to plain text anyway: its unclosed-comment
 rule is quadratic (700 KB of ``&lt;!--`` took 34 s). Text extraction goes through
-:func:`~warwatch.feeds.markup.defuse_markup`, which keeps ``html.parser`` linear.
+:func:`~warwatch.feeds.normalise.html_to_text`, which defuses the markup to keep ``html.parser`` linear.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
-from warwatch.feeds.markup import defuse_markup
 from warwatch.feeds.normalise import (
     canonical_url,
     collapse,
@@ -179,7 +178,7 @@ def _plain(value: str | None, content_type: str | None) -> str:
     """feedparser's value as plain text: HTML types are stripped, plain text is kept as is."""
     if not value:
         return ""
-    return html_to_text(defuse_markup(value)) if "html" in (content_type or "html") else collapse(value)
+    return html_to_text(value) if "html" in (content_type or "html") else collapse(value)
 
 
 def _declared_language(node: Any) -> str | None:
