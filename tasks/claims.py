@@ -15,7 +15,7 @@ from warwatch.store.models import Contradiction
 from warwatch.views import contradiction_view
 
 
-@task(name="check-claims", cache_policy=NONE, tags=["claims"])
+@task(name="check-claims", cache_policy=NONE)
 def check_claims_task() -> int:
     """Compare new claims with earlier reports; each contradiction and its alert commit together."""
     settings = load_settings()

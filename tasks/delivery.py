@@ -10,7 +10,7 @@ from warwatch.delivery import DeliveryReport, deliver_pending, make_sink
 from warwatch.store.db import session
 
 
-@task(name="deliver", cache_policy=NONE, tags=["slack"])
+@task(name="deliver", cache_policy=NONE)
 def deliver_task() -> DeliveryReport:
     """Send every pending delivery, oldest first."""
     settings = load_settings()

@@ -40,7 +40,7 @@ def sync_feeds_task() -> list[tuple[int, str]]:
     return due
 
 
-@task(name="poll-feeds", task_run_name="poll {label}", tags=["feeds"], cache_policy=NONE)
+@task(name="poll-feeds", task_run_name="poll {label}", cache_policy=NONE)
 def poll_feeds_task(feeds: list[tuple[int, str]], label: str) -> list[PollOutcome]:
     """Poll a batch of (id, name) feeds in turn, one attempt each.
 
@@ -73,7 +73,6 @@ def poll_feeds_task(feeds: list[tuple[int, str]], label: str) -> list[PollOutcom
 @task(
     name="poll-feed",
     task_run_name="poll {feed_name}",
-    tags=["feeds"],
     cache_policy=NONE,
     retries=1,
     retry_delay_seconds=2,

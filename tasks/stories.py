@@ -13,7 +13,7 @@ from warwatch.stories.assign import assign_stories
 from warwatch.store.db import session
 
 
-@task(name="assign-stories", cache_policy=NONE, tags=["stories"])
+@task(name="assign-stories", cache_policy=NONE)
 def assign_stories_task() -> StageSummary:
     """Group every unassigned article; its deliveries are enqueued in the same transaction."""
     settings = load_settings()
