@@ -3,7 +3,10 @@
 Every post carries the delivery's idempotency key in Slack message metadata. The
 attempt is counted and committed before the post and the ts after it, so when a
 process dies between the two, the next run finds the key in the channel (or thread)
-and marks the message sent instead of posting it again.
+and marks the message sent instead of posting it again. A coverage update refreshes its
+story's parent message before it is marked sent, so that refresh is never skipped either.
+One process delivers at a time (a store-wide lock), and no Slack call is made inside a
+database transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from warwatch.config.settings import Settings
 from warwatch.credentials import slack_token
 from warwatch.outbox import pending, story_parent
 from warwatch.slack_messages import parent_update
+from warwatch.store.db import exclusive
 from warwatch.store.models import Delivery, utcnow
 from warwatch.views import story_view
 
@@ -213,7 +217,18 @@ class DeliveryReport:
 def deliver_pending(session: Session, sink: Sink) -> DeliveryReport:
     """Send every pending delivery in order. A delivery that cannot go out fails with its
     reason and the rest go on; when Slack is unavailable the queue waits, in order, for a
-    later run; a rejected token stops the run."""
+    later run; a rejected token stops the run.
+
+    One process delivers at a time: a second run started meanwhile waits for the lock and
+    then finds the queue sent. Without it both would read the same pending rows and post
+    each message twice, and an attempt still in flight would look like a dead one.
+    """
+    session.commit()  # no transaction (on SQLite, the write lock) is held while waiting for the lock
+    with exclusive(session.get_bind(), "delivery"):
+        return _deliver_queue(session, sink)
+
+
+def _deliver_queue(session: Session, sink: Sink) -> DeliveryReport:
     report = DeliveryReport()
     queue = pending(session)
     for position, delivery in enumerate(queue):
@@ -245,6 +260,7 @@ def _deliver(session: Session, sink: Sink, delivery: Delivery) -> None:
     for part in range(delivery.parts_sent, len(delivery.payload)):
         key = delivery.key if part == 0 else f"{delivery.key}#{part}"
         part_thread = thread_ts if part == 0 else thread_ts or delivery.slack_ts
+        session.commit()  # hold no transaction (on SQLite, the write lock) across a call to Slack
         ts = None
         if delivery.attempts > delivery.parts_sent:  # an earlier attempt may have posted before dying
             ts = sink.find(delivery.channel, key, thread_ts=part_thread, since=delivery.created_at)
@@ -258,16 +274,18 @@ def _deliver(session: Session, sink: Sink, delivery: Delivery) -> None:
             delivery.slack_ts = ts
         delivery.parts_sent = part + 1
         session.commit()
+    if delivery.kind == "update":  # before the mark: a run that dies in between refreshes it again next time
+        _refresh_parent(session, sink, parent)
     delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
     session.commit()
-    if delivery.kind == "update":
-        _refresh_parent(session, sink, parent)
 
 
 def _refresh_parent(session: Session, sink: Sink, parent: Delivery) -> None:
     """Show the story's current outlet count on its parent message; a failure here loses nothing."""
+    message = _as_dict(parent_update(story_view(session, parent.story_id)))
+    session.commit()
     try:
-        sink.update(parent.channel, parent.slack_ts, _as_dict(parent_update(story_view(session, parent.story_id))))
+        sink.update(parent.channel, parent.slack_ts, message)
     except (DeliveryFailed, SlackUnavailable) as exc:
         log.warning("could not update the parent of story %s: %s", parent.story_id, exc)
 

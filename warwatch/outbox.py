@@ -137,5 +137,6 @@ def enqueue_flow_alert(session: Session, settings: Settings, *, failing: bool, r
 
 
 def pending(session: Session) -> list[Delivery]:
-    """Deliveries not yet sent, oldest first."""
-    return list(session.scalars(select(Delivery).where(Delivery.status == "pending").order_by(Delivery.id)))
+    """Deliveries not yet sent, oldest first, as stored now (not as this session last saw them)."""
+    return list(session.scalars(select(Delivery).where(Delivery.status == "pending").order_by(Delivery.id)
+                                .execution_options(populate_existing=True)))

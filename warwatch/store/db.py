@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from filelock import FileLock
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+BUSY_TIMEOUT_SECONDS = 300
+"""How long a SQLite write waits for another process's write transaction before "database is locked".
+
+Every transaction begins IMMEDIATE (see _sqlite_begin), so a monitor run started while another is
+working waits here for that run's longest transaction: the story stage embeds its whole backlog in
+one, which takes minutes on a CPU for a first run of a few hundred articles. SQLite's lock dies
+with its process, so the wait is only ever for a live transaction.
+"""
 
 
 class StoreError(Exception):
@@ -26,7 +40,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
 
 
@@ -49,7 +63,7 @@ def engine_for(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
         else:
@@ -90,3 +104,26 @@ def _sessions(url: str) -> sessionmaker[Session]:
 def session(url: str) -> Session:
     """A new session on the (migrated) database at ``url``."""
     return _sessions(url)()
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Hold the store-wide lock ``name`` while the block runs: other processes (and threads)
+    wait for it. The lock dies with its holder, so a killed run never leaves it taken.
+
+    SQLite locks a file beside the database (filelock: flock, released by the kernel when the
+    process dies); PostgreSQL takes a session advisory lock (released when the connection closes).
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            key = zlib.crc32(f"warwatch:{name}".encode())
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+    elif engine.url.database and engine.url.database != ":memory:":
+        with FileLock(f"{engine.url.database}.{name}.lock", thread_local=False):
+            yield
+    else:  # an in-memory database is private to its process
+        yield
