@@ -24,6 +24,7 @@ audit: install  ## fail on an installed dependency with a known vulnerability (p
 	$(PY) .ci/audit.py
 
 bench: install  ## run every benchmark; summary in benchmarks/results/summary.md
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run_all.py
 
 clean:
