@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,9 +52,21 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-@cache
+_OPENING = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
-    """One migrated engine per URL and process; SQLite runs in WAL mode with a busy timeout."""
+    """One migrated engine per URL and process; SQLite runs in WAL mode with a busy timeout.
+
+    Threads that open a store at the same moment (a Dask worker's first tasks) take turns: Alembic keeps
+    its migration context in module globals, and two migrations at once in one process fail.
+    """
+    with _OPENING:
+        return _open(url)
+
+
+@cache
+def _open(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
