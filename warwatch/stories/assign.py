@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -68,19 +68,30 @@ def assign_stories(session: Session, settings: StorySettings,
     return assignments
 
 
+def model_covers(settings: StorySettings, language: str | None) -> bool:
+    """Whether the model understands articles in ``language`` (an unknown language counts as understood)."""
+    return language is None or language in settings.model_languages
+
+
+def embedding_texts(articles: Iterable[Article], settings: StorySettings) -> dict[int, tuple[str, str | None]]:
+    """Each article's embedded text (headline and lead) and its cache key; no key when the model does not cover
+    its language. The story stage and the fan-out that warms the cache before it (:mod:`warwatch.fanout`) share it."""
+    model = settings.model_name
+    texts = {a.id: (embedding_text(a.title, a.text), model_covers(settings, a.language)) for a in articles}
+    return {i: (text, embedding_key(model, text) if covered else None) for i, (text, covered) in texts.items()}
+
+
 def _items(session: Session, articles: list[Article], settings: StorySettings) -> dict[int, Item]:
     """Grouper items; articles in a language the model does not cover get no vector."""
-    model = settings.model_name
-    texts = {a.id: embedding_text(a.title, a.text) for a in articles}
-    usable = {a.id for a in articles if a.language in settings.model_languages or a.language is None}
+    inputs = embedding_texts(articles, settings)
     for article in articles:
-        if article.id in usable:
-            article.embedding_key = embedding_key(model, texts[article.id])
-    vectors = vectors_for(session, model, {a.embedding_key: texts[a.id] for a in articles if a.id in usable})
+        if key := inputs[article.id][1]:
+            article.embedding_key = key
+    vectors = vectors_for(session, settings.model_name, {key: text for text, key in inputs.values() if key})
     return {
-        a.id: Item(a.id, vectors[a.embedding_key] if a.id in usable else None, texts[a.id], a.published,
-                   str(a.feed_id))
+        a.id: Item(a.id, vectors[key] if key else None, text, a.published, str(a.feed_id))
         for a in articles
+        for text, key in [inputs[a.id]]
     }
 
 
