@@ -145,6 +145,20 @@ class ClaimSettings(BaseModel):
     """Contradiction probability from the NLI model above which a pair contradicts."""
 
 
+class FanoutSettings(BaseModel):
+    """Where the monitor flow's mapped tasks run, and how new articles' encoding is spread over Dask workers."""
+
+    runner: Literal["threads", "dask"] = "threads"
+    """``threads``: a thread pool in the flow's process; ``dask``: a Dask cluster (prefect-dask) runs the feed polls
+    and, in chunks, the encoding of new articles and of their claim sentences, before the stages."""
+    dask_address: str | None = None
+    """The scheduler of a running Dask cluster to use (e.g. ``tcp://10.0.0.5:8786``); None: a LocalCluster per run."""
+    dask_workers: int = Field(2, ge=1)
+    """Worker processes of that LocalCluster."""
+    chunk_size: int = Field(32, ge=1)
+    """New articles per encoding task."""
+
+
 class Settings(BaseSettings):
     """Everything a warwatch process needs to know."""
 
@@ -162,6 +176,7 @@ class Settings(BaseSettings):
     poll: PollSettings = PollSettings()
     stories: StorySettings = StorySettings()
     claims: ClaimSettings = ClaimSettings()
+    fanout: FanoutSettings = FanoutSettings()
     slack_channel: str | None = None
     slack_token_block: str | None = None
     slack_api_url: str = "https://slack.com/api/"
