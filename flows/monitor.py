@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from warwatch.alerts import monitor_failed
 from warwatch.config.settings import load_settings
+from warwatch.flows.runners import configured_task_runner
 from warwatch.polling import PollOutcome, feed_batches
 from warwatch.tasks.alerts import monitor_health_task
 from warwatch.tasks.claims import check_claims_task
 from warwatch.tasks.delivery import deliver_task
+from warwatch.tasks.embedding import fan_out, warm_article_vectors_task, warm_claim_vectors_task
 from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, poll_feeds_task, sync_feeds_task
 from warwatch.tasks.report import run_summary_task
 from warwatch.tasks.stories import assign_stories_task
@@ -30,13 +31,16 @@ def _alert_failure(flow, flow_run, state) -> None:
     monitor_failed(flow_run.name, state.message or "")
 
 
-@flow(name="warwatch-monitor", flow_run_name=_run_name, task_runner=ThreadPoolTaskRunner(max_workers=16),
+@flow(name="warwatch-monitor", flow_run_name=_run_name, task_runner=configured_task_runner(),
       on_failure=[_alert_failure])
 def monitor() -> str:
     """One monitoring cycle; returns the run summary markdown."""
     outcomes = _poll(sync_feeds_task())
     feed_alerts_task(outcomes)
+    new = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
+    fan_out(warm_article_vectors_task, new)  # with Dask: encoded on the workers, found cached by the stage
     stage = assign_stories_task()
+    fan_out(warm_claim_vectors_task, new)
     contradictions = check_claims_task()
     monitor_health_task()
     delivery = deliver_task()
