@@ -8,9 +8,9 @@ claims with two speakers. A claim keeps who said it, how hedged it is and when i
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 import pysbd
 
@@ -68,9 +68,15 @@ class Claim:
                       "places": tuple(data["places"])})
 
 
-@lru_cache(maxsize=1)
+_THREAD = threading.local()
+
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+    """One segmenter per thread: a pysbd Segmenter keeps the text it is splitting on itself, so two threads
+    sharing one (a Dask worker's tasks) get each other's sentences."""
+    if not hasattr(_THREAD, "segmenter"):
+        _THREAD.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return _THREAD.segmenter
 
 
 _CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|however|including)\b|;\s+|\s+but\s+|\.\s*However,\s*", re.I)
