@@ -10,7 +10,7 @@ from warwatch.config.settings import load_settings
 from warwatch.fanout import warm_article_vectors, warm_claim_vectors
 
 
-@task(name="warm-article-vectors", cache_policy=NONE, tags=["stories"])
+@task(name="warm-article-vectors", cache_policy=NONE)
 def warm_article_vectors_task(article_ids: list[int]) -> int:
     """Encode a chunk of new articles for the story stage; returns how many texts were encoded."""
     settings = load_settings()
@@ -19,7 +19,7 @@ def warm_article_vectors_task(article_ids: list[int]) -> int:
     return encoded
 
 
-@task(name="warm-claim-vectors", cache_policy=NONE, tags=["claims"])
+@task(name="warm-claim-vectors", cache_policy=NONE)
 def warm_claim_vectors_task(article_ids: list[int]) -> int:
     """Extract a chunk of grouped articles' claims and encode their sentences for the claim stage."""
     settings = load_settings()
