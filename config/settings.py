@@ -115,7 +115,7 @@ class StorySettings(BaseModel):
         return self.model or default_model_path()
 
     def index_factory(self) -> Callable[[], VectorIndex]:
-        """Makes the grouper's empty nearest-article index, as ``index`` says."""
+        """Makes the empty nearest-neighbour index of the grouper and the claim window, as ``index`` says."""
         if self.index == "exact":
             return ExactIndex
         from warwatch.stories.ann import AnnIndex  # imports usearch only when used

@@ -49,7 +49,7 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     model = stories.model_name
     vectors = vectors_for(session, model, {embedding_key(model, c.text): c.text
                                            for found in extracted.values() for c in found})
-    run = _Run(session, claims, second_opinion, vectors)
+    run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory()))
     if pending:
         run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
     found: list[int] = []
@@ -92,11 +92,11 @@ class _Run:
     """The comparison state of one run: each story's claims so far and its known disputes, read once."""
 
     def __init__(self, session: Session, settings: ClaimSettings, second_opinion: Judge | None,
-                 vectors: dict[str, np.ndarray]) -> None:
+                 vectors: dict[str, np.ndarray], window: ClaimWindow) -> None:
         self.session, self.settings, self.second_opinion, self.vectors = session, settings, second_opinion, vectors
         self.history: dict[int | None, list[tuple[int, Claim]]] = {}  # oldest first
         self.disputes: dict[int | None, list[tuple[Claim, Claim]]] = {}
-        self.window = ClaimWindow()
+        self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
 
     def load_window(self, since: datetime) -> None:
         """Start the cross-story window with the claims stored since ``since``."""
