@@ -55,7 +55,8 @@ def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim,
 
 def _known(claim: Claim, other: Claim, disputes: list[tuple[Claim, Claim]], agrees: _Agreement) -> bool:
     """Whether ``claim`` against ``other`` restates a dispute already reported (either way round)."""
-    return any((agrees(claim, a) and agrees(other, b)) or (agrees(claim, b) and agrees(other, a)) for a, b in disputes)
+    return any((with_a and agrees(other, b)) or (with_b and agrees(other, a))
+               for a, b, with_a, with_b in agrees.sides(claim, disputes))
 
 
 class _Agreement:
@@ -63,10 +64,22 @@ class _Agreement:
     dispute again for each earlier claim they contradict, which made this the stage's largest cost."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[int, int], bool] = {}  # by object ids: every claim outlives the check
+        # by object ids: every claim outlives the check
+        self._seen: dict[tuple[int, int], bool] = {}
+        self._sides: dict[int, tuple[int, list[tuple[Claim, Claim, bool, bool]]]] = {}
 
     def __call__(self, x: Claim, y: Claim) -> bool:
         key = (id(x), id(y))
         if key not in self._seen:
             self._seen[key] = compare(x, y).agrees
         return self._seen[key]
+
+    def sides(self, claim: Claim, disputes: list[tuple[Claim, Claim]]) -> list[tuple[Claim, Claim, bool, bool]]:
+        """The disputes ``claim`` agrees with a side of, with which sides (``disputes`` only grows)."""
+        done, found = self._sides.get(id(claim), (0, []))
+        for a, b in disputes[done:]:
+            with_a, with_b = compare(claim, a).agrees, compare(claim, b).agrees
+            if with_a or with_b:
+                found.append((a, b, with_a, with_b))
+        self._sides[id(claim)] = (len(disputes), found)
+        return found
