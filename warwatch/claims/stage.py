@@ -22,6 +22,7 @@ from warwatch.claims.extract import Claim, extract_claims
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
+from warwatch.stories.assign import model_covers
 from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
 from warwatch.store.models import Article, Contradiction, Feed
 from warwatch.store.models import Claim as ClaimRow
@@ -45,7 +46,7 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
     extracted = {a.id: [replace(c, source=outlets.get(a.feed_id)) for c in extract_claims(a.title, a.text, a.published)]
-                 for a in pending if a.duplicate_of_id is None and a.language in (*stories.model_languages, None)}
+                 for a in pending if a.duplicate_of_id is None and model_covers(stories, a.language)}
     model = stories.model_name
     vectors = vectors_for(session, model, {embedding_key(model, c.text): c.text
                                            for found in extracted.values() for c in found})
