@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from warwatch.claims.compare import Verdict, compare
+from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.extract import Claim
 
 
@@ -31,11 +31,15 @@ def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple
     (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding."""
     findings = []
     agrees = _Agreement()
+    comparable: dict[str, list[tuple[Hashable, Claim]]] = {}  # earlier claims of a partner kind, by kind
     for i, (key, claim) in enumerate(new):
         for other_key, other in new[:i]:
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
                 findings += _accept(key, claim, other_key, other, disputes, second_opinion, agrees)
-        for other_key, other in earlier:
+        if claim.kind not in comparable:
+            kinds = partners(claim.kind)
+            comparable[claim.kind] = [(k, c) for k, c in earlier if c.kind in kinds]
+        for other_key, other in comparable[claim.kind]:
             if found := _accept(key, claim, other_key, other, disputes, second_opinion, agrees):
                 findings += found
                 break

@@ -39,6 +39,13 @@ UNRELATED = Verdict("unrelated")
 CONSISTENT = Verdict("consistent")
 
 
+def partners(kind: str) -> set[str]:
+    """The kinds a claim of ``kind`` is compared with: :func:`compare` finds every other pair unrelated."""
+    if kind == "evacuation":
+        return {"evacuation", *LOSSES}
+    return {kind, "evacuation"} if kind in LOSSES else {kind}
+
+
 def compare(new: Claim, old: Claim) -> Verdict:
     """The relation of ``new`` to ``old`` (reported at or before it)."""
     kinds = {new.kind, old.kind}

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.claims.check import Judge, check_article
-from warwatch.claims.compare import Verdict
+from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.extract import Claim, extract_claims
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
@@ -26,10 +26,6 @@ from warwatch.stories.assign import model_covers
 from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
 from warwatch.store.models import Article, Contradiction, Feed
 from warwatch.store.models import Claim as ClaimRow
-
-# Kinds a claim of a kind is compared with: its own, and complete evacuations against losses.
-_PARTNERS = {"evacuation": {"evacuation", "killed", "missing"}, "killed": {"killed", "evacuation"},
-             "missing": {"missing", "evacuation"}}
 
 
 def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings,
@@ -132,7 +128,7 @@ class _Run:
         self.window.forget_before(since)
         return self.window.neighbours(
             (self.vectors[row.embedding_key] for row, _ in stored), story_id=article.story_id, since=since,
-            kinds=set().union(*(_PARTNERS.get(row.kind, {row.kind}) for row, _ in stored)),
+            kinds=set().union(*(partners(row.kind) for row, _ in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
 
