@@ -278,9 +278,10 @@ def rss_mb() -> float:
 
 
 #: The load test's budgets: the child's wall time (start-up and model load included) and its peak RSS.
-#: Measured on a shared 2-core machine at load average 5-12 (benchmarks/load.py): the cycle over
-#: 500 x 100 items took 1,431 s (about 860 s of CPU) and 1,842 MB; the replay of 10,000 articles
-#: 418 s and 906 MB. Most of it is the model encoding every item once.
+#: Measured on a shared 2-core machine (benchmarks/load.py): the cycle over 500 x 100 items took
+#: 966 s (966 s of CPU) and 1,835 MB at load average 1-5, 1,431 s and 1,842 MB at 5-12; the replay of
+#: 10,000 articles 270 s (251 s of CPU) and 908 MB, or 418 s and 906 MB. Encoding every item once
+#: with the model is the largest part.
 MONITOR_BUDGET_S, MONITOR_BUDGET_MB = 2700, 3000
 REPLAY_BUDGET_S, REPLAY_BUDGET_MB = 900, 1500
 

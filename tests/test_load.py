@@ -2,8 +2,8 @@
 
 Each load runs as a child process (``warwatch run`` against this module's Prefect server, and
 ``warwatch replay --json``) that is killed at its time budget, so the test stops by itself. The
-budgets (45 min and 3,000 MB for the cycle, 15 min and 1,500 MB for the replay, about twice what
-a loaded 2-core machine took) are in tests/loadgen.py, with the generator of the feeds and
+budgets (45 min and 3,000 MB for the cycle, 15 min and 1,500 MB for the replay: about three times
+what a quiet 2-core machine took, 16 and 4.5 min) are in tests/loadgen.py, with the generator of the feeds and
 articles: short items (a headline and a sentence), each one distinct. Encoding each of the 60,000
 items once with the model is most of the time. benchmarks/load.py reports the same loads.
 """
