@@ -161,6 +161,26 @@ def test_is_near_duplicate_pairs(items):
     )[0]
 
 
+def test_changed_figure_is_never_a_copy(model):
+    first = "Shelling kills 4 in Dovhe overnight, governor says"
+    changed = "Shelling kills 5 in Dovhe overnight, governor says"
+    vectors = encode(model, [first, changed])
+    # close enough to pass the score: only the changed figure keeps them apart
+    loose = GroupingParams(changed_figure_is_copy=True)
+    assert is_near_duplicate(vectors[0], vectors[1], first, changed, loose)[0]
+    assert not is_near_duplicate(vectors[0], vectors[1], first, changed)[0]
+    assert not is_near_duplicate(None, None, first, changed)[0]
+    # a figure added beside the same ones is judged by the score as before
+    added = "Shelling kills 4 in Dovhe overnight, governor says, 2 wounded"
+    vec_added = encode(model, [added])[0]
+    assert is_near_duplicate(vectors[0], vec_added, first, added)[1] == \
+        is_near_duplicate(vectors[0], vec_added, first, added, loose)[1]
+    grouper = StoryGrouper(GroupingParams())
+    grouper.add(Item("first", vectors[0], first, T0, "Wire"))
+    decision = grouper.add(Item("changed", vectors[1], changed, T0 + timedelta(hours=1), "Gazette"))
+    assert decision.duplicate_of is None and decision.story == "first"
+
+
 def test_item_without_vector_groups_only_with_near_exact_copy(items):
     text = (
         "Обстріл пошкодив залізничний міст біля Зорівки. Рух вантажних поїздів "

@@ -63,7 +63,8 @@ def score_pairs(pairs: list[Pair], settings: StorySettings) -> list[PairResult]:
     usable = [t for t in texts if detect_language(t) in (*settings.model_languages, None)]
     vectors = dict(zip(usable, encode(load_model(settings.model_name), usable)))
     features = {t: TextFeatures.of(t) for t in texts}
-    params = replace(settings.grouping_params(), duplicate_threshold=settings.paraphrase_threshold)
+    params = replace(settings.grouping_params(), duplicate_threshold=settings.paraphrase_threshold,
+                     changed_figure_is_copy=True)
     results = []
     for pair in pairs:
         va, vb = vectors.get(pair.a), vectors.get(pair.b)

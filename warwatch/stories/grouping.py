@@ -128,6 +128,12 @@ class GroupingParams:
     duplicate_candidates: int = 8
     """At most this many nearest earlier articles are examined for duplication."""
 
+    changed_figure_is_copy: bool = False
+    """Whether two texts can be copies when each has a figure the other lacks (one
+    figure replaced by another). Never for articles: a report that changes a count
+    is news for the claim check, which skips copies. ``warwatch pairs`` allows it,
+    because MRPC paraphrases round and restate figures (7 % of its paraphrases)."""
+
 
 @dataclass(frozen=True)
 class Item:
@@ -226,21 +232,24 @@ def duplicate_score(
     With a cosine: ``cos + overlap_weight * jaccard3 - number_penalty * numbers -
     novel_word_penalty * novel`` against ``duplicate_threshold``. Without (either
     vector missing): ``jaccard3 - number_penalty * numbers`` against
-    ``lexical_duplicate_threshold``. Identical normalised texts are always duplicates.
+    ``lexical_duplicate_threshold``. Identical normalised texts are always duplicates;
+    texts that each carry a figure the other lacks never are (unless
+    ``params.changed_figure_is_copy``).
     """
     if a.norm and a.norm == b.norm:
         return True, 1.0 + params.overlap_weight if cosine is not None else 1.0
     jaccard, numbers, novel = _lexical(a, b)
+    possible = params.changed_figure_is_copy or not (a.numbers - b.numbers and b.numbers - a.numbers)
     if cosine is None:
         score = jaccard - params.number_penalty * numbers
-        return score >= params.lexical_duplicate_threshold, score
+        return possible and score >= params.lexical_duplicate_threshold, score
     score = (
         cosine
         + params.overlap_weight * jaccard
         - params.number_penalty * numbers
         - params.novel_word_penalty * novel
     )
-    return score >= params.duplicate_threshold, score
+    return possible and score >= params.duplicate_threshold, score
 
 
 def is_near_duplicate(
