@@ -9,7 +9,7 @@ from prefect.cache_policies import NONE
 from warwatch.claims.stage import check_claims, nli_judge
 from warwatch.config.settings import load_settings
 from warwatch.outbox import enqueue_alert
-from warwatch.report import contradiction_rows
+from warwatch.report import TABLE_ROWS, contradiction_rows, table_description
 from warwatch.store.db import session
 from warwatch.store.models import Contradiction
 from warwatch.views import contradiction_view
@@ -30,7 +30,8 @@ def check_claims_task() -> int:
                 enqueue_alert(s, key=f"contradiction:{contradiction_id}", story_id=story_id, view=view)
             views.append(view)
         s.commit()
-    create_table_artifact(key="warwatch-contradictions", table=contradiction_rows(views),
-                          description="New claims that contradict earlier reports, side by side, with the reason")
+    create_table_artifact(key="warwatch-contradictions", table=contradiction_rows(views[:TABLE_ROWS]),
+                          description=table_description("New claims that contradict earlier reports, side by side, "
+                                                        "with the reason", len(views), "warwatch stories --story N"))
     get_run_logger().info("%d new contradiction(s)", len(found))
     return len(found)

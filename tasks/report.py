@@ -8,7 +8,7 @@ from prefect.cache_policies import NONE
 
 from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
-from warwatch.report import StageSummary, feed_health_rows, run_summary_markdown
+from warwatch.report import TABLE_ROWS, StageSummary, feed_health_rows, run_summary_markdown, table_description
 
 
 @task(name="run-summary", cache_policy=NONE)
@@ -18,6 +18,7 @@ def run_summary_task(outcomes: list[PollOutcome], stage: StageSummary, delivery:
     markdown = run_summary_markdown(outcomes, stage, delivery, contradictions)
     create_markdown_artifact(key="warwatch-run-summary", markdown=markdown, description="warwatch monitor run")
     if outcomes:
-        create_table_artifact(key="warwatch-feed-health", table=feed_health_rows(outcomes),
-                              description="Each polled feed: status, new articles, failures, error")
+        create_table_artifact(key="warwatch-feed-health", table=feed_health_rows(outcomes)[:TABLE_ROWS],
+                              description=table_description("Each polled feed, failing ones first: status, new articles, "
+                                                            "failures, error", len(outcomes), "warwatch feeds"))
     return markdown

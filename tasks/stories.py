@@ -8,7 +8,7 @@ from prefect.cache_policies import NONE
 
 from warwatch.config.settings import load_settings
 from warwatch.outbox import enqueue_assignments
-from warwatch.report import StageSummary, story_decision_rows
+from warwatch.report import TABLE_ROWS, StageSummary, story_decision_rows, table_description
 from warwatch.stories.assign import assign_stories
 from warwatch.store.db import session
 
@@ -21,10 +21,11 @@ def assign_stories_task() -> StageSummary:
         assignments = assign_stories(s, settings.stories)
         enqueued = enqueue_assignments(s, assignments, settings)
         s.commit()
-        rows = story_decision_rows(s, assignments)
+        rows = story_decision_rows(s, assignments[:TABLE_ROWS])
     if rows:
         create_table_artifact(key="warwatch-story-decisions", table=rows,
-                              description="Why each new article joined its story")
+                              description=table_description("Why each new article joined its story", len(assignments),
+                                                            "warwatch stories"))
     summary = StageSummary(
         new_stories=sum(a.new_story for a in assignments),
         updates=sum(not a.new_story and a.duplicate_of_id is None for a in assignments),

@@ -24,6 +24,19 @@ class StageSummary:
     enqueued: int = 0
 
 
+TABLE_ROWS = 500
+"""Rows at most in one table artifact. Prefect refuses an event of a few MB (the story table of a
+10,000-article run was 2.7 MB); the CLI lists everything."""
+
+
+def table_description(description: str, total: int, command: str) -> str:
+    """``description`` of a table of ``total`` rows; when only the first :data:`TABLE_ROWS` are shown,
+    it says so and names the ``command`` that lists all."""
+    if total <= TABLE_ROWS:
+        return description
+    return f"{description} (the first {TABLE_ROWS:,} of {total:,}; `{command}` lists all)"
+
+
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")[:200]
 

@@ -1,12 +1,15 @@
-"""Terminal views of stories: recent coverage, and why each article joined its story."""
+"""Terminal views of stories: recent coverage, why each article joined its story, its contradictions."""
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from warwatch.store.models import Article, Feed, Story
+from warwatch.slack_messages import ClaimView
+from warwatch.store.models import Article, Contradiction, Feed, Story
+from warwatch.views import contradiction_view
 
 
 def _when(moment) -> str:
@@ -22,8 +25,9 @@ def story_list(session: Session, limit: int) -> Table:
     return table
 
 
-def story_detail(session: Session, story_id: int) -> Table:
-    """Every article of one story: its outlet, and the score and nearest article that placed it."""
+def story_detail(session: Session, story_id: int) -> RenderableType:
+    """Every article of one story (its outlet, and the score and nearest article that placed it), then
+    the story's contradictions, both claims side by side with the reason."""
     story = session.get(Story, story_id)
     title = f"story {story_id}: {story.title}" if story else f"story {story_id} not found"
     table = Table("article", "published (UTC)", "outlet", "headline", "joined by", "nearest", title=title)
@@ -43,4 +47,15 @@ def story_detail(session: Session, story_id: int) -> Table:
         else:
             why = f"similarity {article.score:.2f}"
         table.add_row(str(article.id), _when(article.published), outlet, article.title, why, nearest_title or "")
-    return table
+    found = session.scalars(select(Contradiction.id).where(Contradiction.story_id == story_id).order_by(Contradiction.id)).all()
+    if not found:
+        return table
+    disputes = Table("kind", "new claim", "earlier claim", "why", title=f"contradictions in story {story_id}")
+    for view in (contradiction_view(session, i) for i in found):
+        disputes.add_row(view.kind, _claim(view.new), _claim(view.earlier), view.reason)
+    return Group(table, disputes)
+
+
+def _claim(claim: ClaimView) -> str:
+    speaker = f", {claim.speaker}" if claim.speaker else ""
+    return f"{claim.outlet}{speaker}, {_when(claim.published)}: {claim.value or claim.text}"

@@ -1,0 +1,37 @@
+"""`warwatch stories --story N`: a story's articles, then its contradictions side by side (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from sqlalchemy import select
+from test_claim_stage import INFLATED, OFFICIAL, entry, run_stages, store  # noqa: F401  (store is a fixture)
+
+from warwatch.store.models import Article
+from warwatch.story_views import story_detail
+
+
+def shown(renderable) -> str:
+    console = Console(record=True, width=400, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_story_detail_lists_articles_then_contradictions(store):
+    s, wire, tabloid = store
+    run_stages(s, wire, entry("official", *OFFICIAL, hours=0))
+    story_id = s.scalar(select(Article.story_id))
+    assert "contradictions" not in shown(story_detail(s, story_id))
+
+    run_stages(s, tabloid, entry("inflated", *INFLATED, hours=30))
+    text = shown(story_detail(s, story_id))
+    articles, disputes = text.split(f"contradictions in story {story_id}")
+    assert OFFICIAL[0] in articles and INFLATED[0] in articles
+    row = " ".join(disputes.split())
+    assert "Tabloid, 2024-08-13 21:00: up to 400,000 square miles = 1,035,995 km²" in row
+    assert "Wire, Commander Oleksandr Syrskyi, 2024-08-12 15:00: about 1,000 square kilometres" in row
+    assert "about 1,000 times" in row
+
+
+def test_unknown_story_says_so(store):
+    s, _, _ = store
+    assert "story 99 not found" in shown(story_detail(s, 99))
