@@ -2,7 +2,7 @@
 
 import pytest
 
-from warwatch.sentence_lexicon import contrast, includes, number, opposite, stem, tokens
+from warwatch.sentence_lexicon import contrast, includes, number, opposite, position, stem, tokens
 from warwatch.sentence_contradiction import features, is_scene, judge
 
 
@@ -23,7 +23,8 @@ def test_tokens_split_negations_off(text, expected):
 @pytest.mark.parametrize(
     "a, b",
     [("running", "run"), ("stopped", "stops"), ("closing", "close"), ("women", "woman"), ("ladies", "lady"),
-     ("shut", "closed"), ("kids", "children"), ("succeeded", "succeed"), ("thought", "think")],
+     ("shut", "closed"), ("kids", "children"), ("succeeded", "succeed"), ("thought", "think"),
+     ("adding", "adds"), ("made", "make"), ("stirring", "mixed"), ("telephone", "phone")],
 )
 def test_stem_meets_inflections_and_synonyms(a, b):
     assert stem(a) == stem(b)
@@ -39,6 +40,9 @@ def test_stem_meets_inflections_and_synonyms(a, b):
         ("possible", "impossible", True),
         ("running", "jogging", False),
         ("in", "into", False),
+        ("adding", "removing", True),  # "add" keeps its double "d"
+        ("eating", "fasting", True),
+        ("eating", "fast", False),  # quick, not going without food
     ],
 )
 def test_opposite(a, b, expected):
@@ -46,9 +50,20 @@ def test_opposite(a, b, expected):
 
 
 @pytest.mark.parametrize(
+    "a, b, expected",
+    [("sitting", "standing", True), ("up", "down", True), ("off", "on", True), ("near", "far", False),
+     ("empty", "full", False)],
+)
+def test_position_is_the_weaker_kind_of_opposite(a, b, expected):
+    assert position(stem(a), stem(b)) is expected and opposite(stem(a), stem(b))
+
+
+@pytest.mark.parametrize(
     "general, specific, expected",
     [("person", "woman", True), ("people", "children", True), ("vehicle", "trucks", True),
-     ("woman", "person", False), ("dog", "dog", True), ("animal", "guitar", False)],
+     ("woman", "person", False), ("dog", "dog", True), ("animal", "guitar", False), ("child", "girl", True),
+     ("cooking", "frying", True), ("frying", "cooking", False), ("putting", "pouring", True),
+     ("gun", "rifle", True)],
 )
 def test_includes_goes_from_general_to_specific(general, specific, expected):
     assert includes(stem(general), stem(specific)) is expected
@@ -83,7 +98,13 @@ def test_scene_means_progressive_on_either_side(a, b, scene):
         ("Nobody is repairing the truck", "A mechanic is repairing the truck", "negation_full", 1.0),
         ("Nobody is repairing the vehicle", "A man is repairing the truck", "negation_full", 1.0),  # kinds of
         ("No man is repairing the truck", "Someone is repairing the vehicle", "negation_full", 0.0),
+        ("No medic is cooking food", "A medic is frying a meal", "negation_full", 1.0),  # general denied
+        ("A medic is cooking food", "No medic is frying food", "negation_full", 0.0),  # specific denied
+        ("The crew is not repairing something", "The crew is repairing the pump", "negation_full", 1.0),
         ("The airport was open", "The airport was closed", "antonym", 1.0),
+        ("The sentry is sitting at the gate", "The sentry is standing at the gate", "antonym", 0.0),
+        ("The sentry is sitting at the gate", "The sentry is standing at the gate", "posture", 1.0),
+        ("The sentry is near the gate", "The sentry is far from the gate", "posture", 0.0),
         ("The airport was not open", "The airport was closed", "antonym", 0.0),  # the flips cancel
         ("The airport was not open", "The airport was closed", "negation_opposite", 1.0),
         ("A man is fixing the roof", "A woman is fixing the roof", "contrast", 1.0),

@@ -1,7 +1,8 @@
 """A small hand-written lexicon of general English for comparing two sentences.
 
 Words are reduced by :func:`stem` (a light suffix stripper, not a full stemmer); synonyms
-share one stem. On stems: :func:`opposite` (empty/full, fold/unfold), :func:`contrast`
+share one stem. On stems: :func:`opposite` (empty/full, fold/unfold; :func:`position` for the
+weaker sit/stand, up/down), :func:`contrast`
 (man/woman, big/small), :func:`includes` (person includes woman) and :func:`number`.
 """
 
@@ -20,7 +21,7 @@ STOPWORDS = frozenset("""
 a an the this that these those some any each its it his her their our my your there here
 is are was were be been being am do does did has have had will would shall should can could may might must
 of to for by at as with from and or but so than then if while when which who whom whose what where how
-i you he she we they me him us them one ones also just very really quite
+i you he she we they me him us them one ones also just very really quite something anything
 """.split())
 
 _IRREGULAR = {
@@ -36,6 +37,10 @@ _IRREGULAR = {
     "drunk": "drink", "wo": "will", "ca": "can", "sha": "shall",  # split "won't", "can't", "shan't"
     # "hate" would lose its final "e" and meet "hat": its forms go to the noun instead
     "hate": "hatred", "hates": "hatred", "hated": "hatred", "hating": "hatred",
+    # a doubled final consonant that belongs to the word, not to the ending
+    "adding": "add", "added": "add", "made": "make", "fed": "feed",
+    # going without food, not "fast" as in quick
+    "fasting": "starve", "fasted": "starve", "fasts": "starve",
 }
 
 _SYNONYMS = [
@@ -54,12 +59,18 @@ _SYNONYMS = [
     "talk speak",
     "shout yell scream",
     "hit strike",
-    "jump leap",
+    "jump leap bounce hop",
     "look watch gaze stare",
     "bike bicycle",
     "motorbike motorcycle",
     "car automobile",
     "photo photograph picture",
+    "phone telephone",
+    "other another",
+    "stir mix blend",
+    "whisk beat",
+    "fix repair mend",
+    "chase pursue",
     "road street",
     "stone rock",
     "sea ocean",
@@ -78,16 +89,22 @@ _SYNONYMS = [
     "right correct true",
 ]
 
+#: Opposite postures, motions and directions of a referent (sit/stand, up/down, on/off). They
+#: change from moment to moment, and a particle's sense depends on its verb ("jump off a
+#: dock into a pond"), so they are weaker evidence than the opposites below.
+_POSITIONS = [
+    "sit stand lie run walk", "move still", "run stop", "walk stop", "ride walk", "fly sit", "swim sit",
+    "play rest", "work rest", "in out", "into out", "on off", "onto off", "up down", "above below",
+    "over under", "top bottom", "front behind", "front back", "left right", "toward away",
+    "upstairs downstairs", "uphill downhill", "forward backward",
+]
+
 #: Opposite states, relations and actions: said of the same thing, they cannot both hold.
 _OPPOSITES = [
-    # posture and motion
-    "sit stand lie run walk", "sleep wake", "asleep awake", "move still", "run stop", "walk stop",
-    "ride walk", "fly sit", "swim sit", "play rest", "work rest",
-    # position and direction
-    "in out", "into out", "inside outside", "inside outdoor", "indoor outdoor", "indoor outside",
-    "on off", "onto off", "up down", "above below", "over under", "top bottom", "front behind", "front back",
-    "left right", "near far", "close far", "before after", "enter leave exit", "arrive depart", "toward away",
-    "upstairs downstairs", "uphill downhill", "forward backward", "together alone", "together apart",
+    "sleep wake", "asleep awake",
+    # places and relations
+    "inside outside", "inside outdoor", "indoor outdoor", "indoor outside", "near far", "close far",
+    "before after", "enter leave exit", "arrive depart", "together alone", "together apart",
     # time and weather
     "day night", "morning evening", "dawn dusk", "summer winter", "sunny rainy cloudy", "hot cold",
     "warm cool", "wet dry", "early late", "today yesterday tomorrow",
@@ -111,13 +128,13 @@ _OPPOSITES = [
     "admit deny", "grant deny", "grant refuse", "remember forget", "include exclude", "give take",
     "push pull", "put remove", "add remove", "add subtract", "buy sell", "lend borrow", "send receive",
     "teach learn", "attack defend", "advance retreat", "capture lose", "hit miss", "catch miss",
-    "catch drop", "hold drop", "pick drop", "sink float", "laugh cry", "smile frown", "eat fast",
+    "catch drop", "hold drop", "pick drop", "sink float", "laugh cry", "smile frown",
     "dress undress", "tie untie", "fold unfold", "load unload", "pack unpack", "lock unlock", "cover uncover",
     "wrap unwrap", "plug unplug", "appear disappear", "reveal conceal", "show hide", "build destroy",
     "build demolish", "create destroy", "save waste", "spend save", "open shut", "start end", "start finish",
     "start stop", "begin end", "arrive leave", "come go", "come leave", "speak silent", "talk silent",
     "sing silent", "follow lead", "follow shun", "follow ignore", "listen ignore", "notice ignore",
-    "wear remove", "mount dismount", "inhale exhale", "import export", "survive die", "pass fail",
+    "wear remove", "mount dismount", "eat starve", "inhale exhale", "import export", "survive die", "pass fail",
     "confirm reject", "find lose", "dirty wash", "dirty clean", "empty fill", "heat cool", "freeze melt",
     "light extinguish", "flourish languish", "flourish decline", "support oppose", "praise criticize",
     "reward punish", "repair break", "fix break", "sell keep", "release arrest", "release detain",
@@ -136,6 +153,16 @@ _CONTRASTS = [
 
 #: General words and some of the more specific words they include.
 _KINDS_OF = {
+    "child": "boy girl baby kid toddler",
+    "dog": "puppy",
+    "cat": "kitten",
+    "cook": "fry boil bake grill roast",
+    "prepare": "cook fry boil bake grill roast",
+    "cut": "dice carve mince",
+    "put": "place lay sprinkle pour pack load insert",
+    "ride": "trot gallop",
+    "grass": "lawn",
+    "gun": "pistol rifle",
     "person": "man woman boy girl child baby adult guy lady player worker soldier officer driver rider cook chef "
               "musician dancer singer student teacher doctor nurse police policeman firefighter farmer athlete "
               "cyclist biker skier surfer swimmer runner climber skateboarder snowboarder tourist resident civilian",
@@ -145,7 +172,7 @@ _KINDS_OF = {
     "vehicle": "car truck bus van bike bicycle motorcycle motorbike jeep tractor train tank boat ship plane "
                "helicopter",
     "instrument": "guitar piano keyboard flute violin drum trumpet saxophone harp cello",
-    "food": "meat bread rice pasta noodle egg cheese pizza fruit vegetable soup cake sandwich",
+    "food": "meal meat bread rice pasta noodle egg cheese pizza fruit vegetable soup cake sandwich",
     "vegetable": "onion potato tomato carrot pepper eggplant cabbage lettuce cucumber garlic",
     "fruit": "apple banana orange lemon grape strawberry mango melon",
     "weapon": "gun rifle pistol shotgun knife sword missile rocket bomb",
@@ -206,7 +233,8 @@ def _pairs(groups: list[str]) -> frozenset[frozenset[str]]:
     return frozenset(pair for pair in pairs if len(pair) == 2)
 
 
-_OPPOSITE_PAIRS = _pairs(_OPPOSITES)
+_POSITION_PAIRS = _pairs(_POSITIONS)
+_OPPOSITE_PAIRS = _pairs(_OPPOSITES) | _POSITION_PAIRS
 _CONTRAST_PAIRS = _pairs(_CONTRASTS)
 
 _PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
@@ -224,6 +252,11 @@ def includes(general: str, specific: str) -> bool:
 def contrast(a: str, b: str) -> bool:
     """Whether stems ``a`` and ``b`` are opposite attributes of a referent (man/woman, big/small)."""
     return frozenset((a, b)) in _CONTRAST_PAIRS
+
+
+def position(a: str, b: str) -> bool:
+    """Whether stems ``a`` and ``b`` are opposite postures or directions (sit/stand, up/down)."""
+    return frozenset((a, b)) in _POSITION_PAIRS
 
 
 def opposite(a: str, b: str) -> bool:
