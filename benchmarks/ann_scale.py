@@ -13,7 +13,7 @@ dense (10th and 11th nearest about 0.001 apart), so recall@10 is demanding. The 
 100k sets are prefixes of the 1M set; the 200 queries are made the same way and are not in it.
 
 Per size: build time (multi-threaded add), p50 and p95 latency of single queries (k=10,
-the path of ``StoredVectors.search``), recall@10 against exact search, the index's memory
+the graph search ``AnnIndex`` makes), recall@10 against exact search, the index's memory
 (``memory_usage``) and its saved file size. Latencies are measured interleaved: each round
 runs one query against every size in turn, so the ratio p50(1M)/p50(10k) compares like with
 like on a busy machine. Exact search (one matrix-vector product) is timed the same way.

@@ -9,10 +9,12 @@ from ``SLACK_BOT_TOKEN`` or a Prefect Secret block (see ``warwatch.delivery.cred
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tomllib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -25,6 +27,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
 
 from warwatch.embedding import default_model_path
 from warwatch.routing import Rule, check_routes
@@ -114,13 +117,14 @@ class StorySettings(BaseModel):
     def model_name(self) -> str:
         return self.model or default_model_path()
 
-    def index_factory(self) -> Callable[[], VectorIndex]:
-        """Makes the empty nearest-neighbour index of the grouper and the claim window, as ``index`` says."""
+    def index_factory(self, saved: Path | None = None) -> Callable[[], VectorIndex]:
+        """Makes the empty nearest-neighbour index of the grouper and the claim window, as ``index`` says;
+        an "ann" index keeps its graph in the file ``saved`` between runs (see :meth:`Settings.index_file`)."""
         if self.index == "exact":
             return ExactIndex
         from warwatch.stories.ann import AnnIndex  # imports usearch only when used
 
-        return AnnIndex
+        return partial(AnnIndex, saved=saved)
 
     def grouping_params(self) -> GroupingParams:
         return GroupingParams(
@@ -229,6 +233,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url.get_secret_value()
         return f"sqlite:///{self.resolved_data_dir / 'warwatch.db'}"
+
+    def index_file(self, name: str) -> Path:
+        """Where the nearest-neighbour graph ``name`` ("stories", "claims") of this store is kept between
+        runs: in the data directory, named after the database URL so that two stores never share one."""
+        url = make_url(self.db_url).render_as_string(hide_password=True)
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+        return self.resolved_data_dir / f"index-{name}-{digest}.usearch"
 
     def feeds(self) -> list[FeedSpec]:
         """The feed list from ``feeds_file``."""

@@ -18,7 +18,7 @@ def assign_stories_task() -> StageSummary:
     """Group every unassigned article; its deliveries are enqueued in the same transaction."""
     settings = load_settings()
     with session(settings.db_url) as s:
-        assignments = assign_stories(s, settings.stories)
+        assignments = assign_stories(s, settings.stories, index_file=settings.index_file("stories"))
         enqueued = enqueue_assignments(s, assignments, settings)
         s.commit()
         rows = story_decision_rows(s, assignments[:TABLE_ROWS])

@@ -1,24 +1,27 @@
-"""Approximate neighbour search: AnnIndex keeps the VectorIndex contract, and the persisted store index."""
+"""Approximate neighbour search: AnnIndex keeps the VectorIndex contract, and its graph between runs."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select
 
-from warwatch.config.settings import Settings, StorySettings
+from warwatch.articles import store_entries
+from warwatch.config.settings import FeedSpec, StorySettings
 from warwatch.embedding import ModelUnavailableError, encode, load_model
+from warwatch.feeds.parse import Entry
+from warwatch.polling import sync_feeds
+from warwatch.stories import ann
 from warwatch.stories.ann import AnnIndex, quantise
+from warwatch.stories.assign import assign_stories
 from warwatch.stories.grouping import GroupingParams, Item, StoryGrouper
 from warwatch.stories.search import ExactIndex, VectorIndex
 from warwatch.store.db import session
-from warwatch.store.models import Article, Embedding, Feed
-from warwatch.store.models import Claim as ClaimRow
-from warwatch.vector_index import StoredVectors
+from warwatch.store.models import Article
 
 T0 = datetime(2024, 8, 6, tzinfo=timezone.utc)
 
@@ -181,104 +184,115 @@ def test_grouper_decides_the_same_with_the_graph(headlines):
     assert len({d.story for d, _ in decisions}) < len(headlines) / 2
 
 
-# ------------------------------------------------------------------ the persisted index
+# ------------------------------------------------------------------ the graph kept between runs
 
 
-def fill(url: str, start: int, n: int, rng: np.random.Generator, dim: int = 16) -> dict[int, np.ndarray]:
-    """Add ``n`` articles (ids from ``start``) with one claim each; the claims' vectors by claim id."""
-    vectors = {}
-    with session(url) as s:
-        feed = s.get(Feed, 1) or Feed(id=1, name="Courier", url="https://courier.example/rss")
-        s.add(feed)
-        s.flush()
-        for i, v in zip(range(start, start + n), unit(rng, n, dim)):
-            key = f"{i:064x}"
-            s.add(Embedding(key=key, vector=v.tobytes()))
-            s.add(Article(id=i, feed_id=1, guid=str(i), url=f"https://courier.example/{i}", title=f"t{i}",
-                          published=T0, content_hash=key, embedding_key=key))
-            s.flush()
-            s.add(ClaimRow(id=i, article_id=i, kind="killed", text=f"c{i}", published=T0, embedding_key=key,
-                           facts={}))
-            vectors[i] = v
-        s.add(Article(id=start + n, feed_id=1, guid=f"{start + n}", url=f"https://courier.example/{start + n}",
-                      title="no vector", published=T0, content_hash=f"{start + n}"))
-        s.commit()
-    return vectors
-
-
-def open_index(url: str, tmp_path, model: str = "m") -> StoredVectors:
-    settings = Settings(data_dir=tmp_path / "data", database_url=url, stories=StorySettings(model=model))
-    return StoredVectors.open(settings, "claims")
-
-
-def synced(url: str, tmp_path, model: str = "m") -> StoredVectors:
-    index = open_index(url, tmp_path, model)
-    with session(url) as s:
-        index.sync(s)
+def saved_index(path, rows: dict[int, np.ndarray]) -> AnnIndex:
+    """An AnnIndex that always uses its graph, kept in ``path``, holding ``rows`` (key -> vector)."""
+    index = AnnIndex(exact_below=0, saved=path)
+    for key, vector in rows.items():
+        index.add(vector, key)
     return index
 
 
-def test_stored_vectors_rebuild_update_and_search(db_url, tmp_path):
-    rng = np.random.default_rng(7)
-    vectors = fill(db_url, 1, 40, rng)
-    index = synced(db_url, tmp_path)
-    assert index.rebuilt and len(index) == 40
-    assert index.path.parent == tmp_path / "data" and index.path.name.startswith("vectors-claims-")
-    ids, cosines = index.search(vectors[17], 3)
-    assert ids[0] == 17 and cosines[0] == pytest.approx(1.0, abs=1e-3) and ids.dtype == np.int64
-    index.save()
-    assert index.path.is_file() and index.meta_path.is_file()
-    assert not list(index.path.parent.glob("*.tmp"))
-
-    # reopened: read from the file, then brought up to date incrementally
-    vectors.update(fill(db_url, 100, 10, rng))
-    index = open_index(db_url, tmp_path)
-    with session(db_url) as s:
-        assert index.sync(s) == 10
-        assert index.sync(s) == 0
-    assert not index.rebuilt and len(index) == 50
-    assert index.search(vectors[105], 1)[0].tolist() == [105]
-    index.save()
-
-    # every claim at least this close, as exact search finds them
-    query = vectors[3]
-    exact = {i for i, v in vectors.items() if float(v @ query) >= 0.3}
-    ids, cosines = index.above(query, 0.3)
-    assert set(ids.tolist()) >= {i for i in exact if float(vectors[i] @ query) >= 0.32}
-    assert (cosines >= 0.3).all() and len(ids) < 50
+def agrees_with_exact(index: AnnIndex, rows: dict[int, np.ndarray], rng: np.random.Generator) -> None:
+    exact = ExactIndex()
+    for vector in rows.values():
+        exact.add(vector)
+    everything = np.ones(len(rows), np.bool_)
+    for query in unit(rng, 5, 16):
+        assert_same(index, exact, query, 5, everything)
 
 
-def test_stored_vectors_rebuilt_when_missing_corrupt_or_stale(db_url, tmp_path):
-    rng = np.random.default_rng(8)
-    vectors = fill(db_url, 1, 30, rng)
-    first = synced(db_url, tmp_path)
+def test_a_saved_graph_is_reused_and_brought_up_to_date(tmp_path):
+    rng = np.random.default_rng(11)
+    path = tmp_path / "data" / "index-stories-x.usearch"
+    rows = dict(zip(range(1, 51), unit(rng, 50)))
+    first = saved_index(path, rows)
     first.save()
-    assert not synced(db_url, tmp_path).rebuilt
+    assert not path.exists()  # the graph was never needed: nothing to keep
+    agrees_with_exact(first, rows, rng)
+    first.save()
+    assert path.is_file() and path.with_suffix(".npz").is_file()
+    assert not [p for p in path.parent.iterdir() if ".tmp" in p.name]
 
-    first.path.unlink()  # missing
-    again = synced(db_url, tmp_path)
-    assert again.rebuilt and len(again) == 30
-    again.save()
+    # the next run: rows 1-10 left the window, 11-50 come back, 51-55 are new, 20 has a new vector
+    rows = {k: v for k, v in rows.items() if k > 10} | dict(zip(range(51, 56), unit(rng, 5)))
+    rows[20] = unit(rng, 1)[0]
+    second = saved_index(path, rows)
+    assert second.reused == 39
+    agrees_with_exact(second, rows, rng)
+    ids = list(rows)
+    assert ids[second.search(rows[20], 1, np.ones(len(rows), np.bool_))[0][0]] == 20
+    second.save()
 
-    first.path.write_bytes(b"not an index" * 100)  # unreadable
-    again = synced(db_url, tmp_path)
-    assert again.rebuilt and again.search(vectors[4], 1)[0].tolist() == [4]
-    again.save()
-
-    assert synced(db_url, tmp_path, model="other").rebuilt  # another model
-
-    with session(db_url) as s:  # the last row it took changed (a rolled-back run, a new database)
-        s.execute(update(ClaimRow).where(ClaimRow.id == 30).values(embedding_key=f"{1:064x}"))
-        s.commit()
-    again = synced(db_url, tmp_path)
-    assert again.rebuilt and len(again) == 30
+    third = saved_index(path, rows)
+    assert third.reused == len(rows)
+    agrees_with_exact(third, rows, rng)
 
 
-def test_stored_vectors_of_an_empty_table(tmp_path):
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
-    index = synced(url, tmp_path)
-    assert len(index) == 0 and index.search(np.ones(4, np.float32), 3)[0].size == 0
+def test_a_missing_unreadable_or_mismatched_file_means_building_from_the_rows(tmp_path):
+    rng = np.random.default_rng(12)
+    path = tmp_path / "index-claims-x.usearch"
+    rows = dict(zip(range(100, 140), unit(rng, 40)))
+    index = saved_index(path, rows)
+    agrees_with_exact(index, rows, rng)
     index.save()
-    assert not index.path.exists()
-    with pytest.raises(ValueError):
-        StoredVectors(tmp_path / "x.usearch", "feeds", "m")
+
+    path.write_bytes(b"not a graph" * 50)
+    rebuilt = saved_index(path, rows)
+    assert rebuilt.reused == 0
+    agrees_with_exact(rebuilt, rows, rng)
+    rebuilt.save()
+    assert saved_index(path, rows).reused == len(rows)
+
+    path.with_suffix(".npz").unlink()
+    assert saved_index(path, rows).reused == 0
+
+    index.save()
+    wider = {k: unit(rng, 1, dim=24)[0] for k in rows}  # another model
+    index = saved_index(path, wider)
+    assert index.reused == 0
+    exact = ExactIndex()
+    for v in wider.values():
+        exact.add(v)
+    assert_same(index, exact, unit(rng, 1, dim=24)[0], 5, np.ones(len(wider), np.bool_))
+
+
+def test_a_saved_graph_needs_int_keys(tmp_path):
+    with pytest.raises(TypeError, match="int key"):
+        AnnIndex(saved=tmp_path / "x.usearch").add(np.ones(4, np.float32) / 2, "article-1")
+
+
+def test_the_story_stage_keeps_its_graph_between_runs(db_url, tmp_path, monkeypatch):
+    """Two story-stage runs with the graph forced on: the second reuses the first's graph and
+    decides as exact search does."""
+    monkeypatch.setattr(ann, "EXACT_BELOW", 0)
+    places = ["Kupiansk", "Vovchansk", "Orikhiv", "Siversk", "Lyman", "Nikopol"]
+    events = ["a drone struck the rail depot", "shelling cut power to the water plant",
+              "a missile hit the grain terminal", "crews cleared mines near the bridge"]
+    entries = [Entry(guid=f"g{i}", url=f"https://courier.example/{i}",
+                     title=f"{places[i % 6]}: {events[i % 4]}, officials say ({i % 3 + 1} reports)",
+                     text=f"Local officials in {places[i % 6]} said {events[i % 4]} overnight.",
+                     published=T0 + timedelta(hours=i), language="en") for i in range(36)]
+
+    def stage(url: str, batch: list[Entry], settings: StorySettings, index_file=None) -> dict[str, tuple]:
+        with session(url) as s:
+            (feed,) = sync_feeds(s, [FeedSpec(name="Courier", url="https://courier.example/rss")])
+            store_entries(s, [(feed, e) for e in batch], T0)
+            assign_stories(s, settings, index_file=index_file)
+            s.commit()
+            rows = s.execute(select(Article.guid, Article.story_id, Article.duplicate_of_id, Article.nearest_id))
+            return {guid: rest for guid, *rest in rows}
+
+    index_file = tmp_path / "data" / "index-stories-test.usearch"
+    exact_url = f"sqlite:///{tmp_path / 'exact.db'}"
+    for batch in (entries[:24], entries[24:]):
+        with_graph = stage(db_url, batch, StorySettings(index="ann"), index_file)
+        exact = stage(exact_url, batch, StorySettings(index="exact"))
+        assert with_graph == exact
+        with np.load(index_file.with_suffix(".npz")) as saved:
+            with session(db_url) as s:
+                ids = set(s.scalars(select(Article.id)))
+            assert set(saved["keys"].tolist()) == ids
+    assert len({story for story, _, _ in exact.values()}) > 1  # several stories, not one

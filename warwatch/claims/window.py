@@ -45,7 +45,7 @@ class ClaimWindow:
         self._kinds[n] = self._kind_codes.setdefault(claim.kind, len(self._kind_codes))
         self._ids.append(claim_id)
         self._claims.append(claim)
-        self._index.add(vector)
+        self._index.add(vector, claim_id)
 
     def forget_before(self, since: datetime) -> None:
         """Drop the claims published before ``since`` once they are most of the window."""

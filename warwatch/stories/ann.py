@@ -10,15 +10,20 @@ several times larger; hnswlib keeps float32 vectors only (1.5 GiB of vectors alo
 a million) and ships no wheels for current Pythons, so it builds from source.
 
 :class:`AnnIndex` implements :class:`~warwatch.stories.search.VectorIndex` for the story
-grouper; :class:`~warwatch.vector_index.StoredVectors` keeps a persisted graph of all
-stored vectors of a table. Both use :func:`new_graph` and :func:`quantise`.
+grouper and the claim window, and keeps its graph of the window in the data directory
+between monitor runs, so a run adds only its new rows to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+from collections.abc import Hashable
+from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 from usearch.index import Index
 
 from warwatch.stories.search import _EMPTY, ExactIndex, top_k
@@ -75,36 +80,67 @@ class AnnIndex(ExactIndex):
     for ``k`` results over-fetched by the share of rows ``allowed`` excludes; when fewer
     than ``k`` allowed rows come back, the search is exact after all.
 
-    Each row with a vector gets a graph label that grows with the row number, so
-    :meth:`keep` (which keeps the order) only removes the dropped labels. Rows are added
-    to the graph in one multi-threaded batch at the next search that uses it, so
-    rebuilding a grouper from stored articles costs no per-row graph inserts.
+    Rows are added to the graph in one multi-threaded batch at the next search that uses
+    it, so rebuilding a grouper from stored articles costs no per-row graph inserts.
+
+    With ``saved`` (a file path), the graph persists between runs: :meth:`save` writes it
+    with the key and a fingerprint of the vector of each row in it, and a new index reads it
+    back, so a row added again with the same key and vector reuses its place in the graph and
+    costs nothing. Every row then needs an ``int`` key (the article or claim id). Saved rows
+    not added again before the first graph search (they left the window, or were rolled back)
+    are removed then, and so is the old place of a row whose vector changed. A missing or
+    unreadable file means building the graph from the rows, as without ``saved``.
     """
 
-    def __init__(self, exact_below: int = EXACT_BELOW, capacity: int = 16) -> None:
+    def __init__(self, exact_below: int | None = None, capacity: int = 16, saved: Path | None = None) -> None:
         super().__init__(capacity)
-        self._exact_below = exact_below
-        self._labels = np.zeros(max(capacity, 1), np.int64)  # row -> graph label, increasing
+        self._exact_below = EXACT_BELOW if exact_below is None else exact_below
+        self._labels: list[int] = []  # row -> graph label
+        self._keys: list[int] = []  # row -> key given to add (with ``saved`` only)
+        self._row_of: dict[int, int] = {}  # graph label -> row
         self._next_label = 0
         self._graph: Index | None = None
-        self._graphed = 0  # labels below this are in the graph (if they have a vector)
+        self._ungraphed: set[int] = set()  # labels of rows with a vector not yet in the graph
+        self._saved_path = saved
+        self._saved: dict[int, tuple[int, bytes]] = {}  # key -> (label, fingerprint) read from the file
+        self._stale: list[int] = []  # saved labels whose row came back with another vector
+        self.reused = 0
+        """Rows added that were already in the saved graph (same key and vector)."""
+        if saved is not None:
+            self._graph, self._saved, self._next_label = _read(Path(saved))
 
-    def add(self, vector: np.ndarray | None) -> None:
+    def add(self, vector: np.ndarray | None, key: Hashable | None = None) -> None:
+        if self._saved_path is not None and not isinstance(key, int):
+            raise TypeError(f"a saved index needs an int key for each row, not {key!r}")
         super().add(vector)
-        if self._n > len(self._labels):
-            self._labels = np.concatenate([self._labels, np.zeros_like(self._labels)])
-        self._labels[self._n - 1] = self._next_label
-        self._next_label += 1
+        label = self._next_label
+        if vector is not None:
+            saved = self._saved.pop(key, None) if self._saved else None
+            if saved is not None and saved[1] == _fingerprint(self._mat[self._n - 1]):
+                label = saved[0]  # already in the graph
+                self.reused += 1
+            else:
+                self._ungraphed.add(label)
+                if saved is not None:
+                    self._stale.append(saved[0])
+        self._next_label = max(self._next_label, label + 1)
+        self._labels.append(label)
+        if self._saved_path is not None:
+            self._keys.append(key)
+        self._row_of[label] = self._n - 1
 
     def keep(self, mask: np.ndarray) -> None:
         mask = self._check(mask)
-        labels = self._labels[: self._n]
-        if self._graph is not None:
-            gone = labels[~mask & self._has_vec[: self._n] & (labels < self._graphed)]
-            if len(gone):
-                self._graph.remove(gone.astype(np.uint64))
-        kept = labels[mask]
-        self._labels[: len(kept)] = kept
+        rows = np.flatnonzero(mask).tolist()
+        dropped = [self._labels[i] for i in np.flatnonzero(~mask & self._has_vec[: self._n]).tolist()]
+        graphed = [label for label in dropped if label not in self._ungraphed]
+        if self._graph is not None and graphed:
+            self._graph.remove(np.array(graphed, np.uint64))
+        self._ungraphed.difference_update(dropped)
+        self._labels = [self._labels[i] for i in rows]
+        if self._saved_path is not None:
+            self._keys = [self._keys[i] for i in rows]
+        self._row_of = {label: row for row, label in enumerate(self._labels)}
         super().keep(mask)
 
     def search(
@@ -120,12 +156,28 @@ class AnnIndex(ExactIndex):
         share = wanted / len(graph)
         count = min(len(graph), math.ceil(k * _OVERFETCH / share) + 8)
         q = np.asarray(query, np.float32).reshape(-1)
-        labels = graph.search(quantise(q), count, exact=False).keys.astype(np.int64)
-        rows = np.searchsorted(self._labels[: self._n], labels)
+        row_of = self._row_of
+        rows = np.fromiter((row_of[label] for label in graph.search(quantise(q), count, exact=False).keys.tolist()),
+                           np.int64)
         rows = np.sort(rows[mask[rows]])
         if len(rows) < k:
             return self._exact(query, k, mask, wanted)
         return top_k(rows, self._mat[rows] @ q, k)
+
+    def save(self) -> None:
+        """Write the graph and the keys of its rows to ``saved`` (when given and the graph was built).
+
+        Written to temporary files and renamed over the old ones; the rows of an uncommitted
+        transaction may be in it, as they are checked against the rows added in the next run.
+        """
+        if self._saved_path is None or self._graph is None:
+            return
+        graph = self._update_graph()
+        rows = np.flatnonzero(self._has_vec[: self._n]).tolist()
+        keys = np.array([self._keys[i] for i in rows], np.int64)
+        labels = np.array([self._labels[i] for i in rows], np.int64)
+        fingerprints = np.array([_fingerprint(self._mat[i]) for i in rows], dtype="S8")
+        _write(Path(self._saved_path), graph, keys, labels, fingerprints, self._next_label)
 
     # ------------------------------------------------------------------ internals
 
@@ -136,12 +188,52 @@ class AnnIndex(ExactIndex):
         return top_k(rows, self._mat[rows] @ np.asarray(query, np.float32).reshape(-1), k)
 
     def _update_graph(self) -> Index:
-        """The graph, with every row added since the last search that used it."""
+        """The graph, without saved rows nobody claimed and with every row added since it was last used."""
+        if self._graph is not None and self._graph.ndim != self._mat.shape[1]:
+            self._graph, self._saved, self._stale = None, {}, []  # saved for another width: nothing reused
+            self._ungraphed = {self._labels[i] for i in np.flatnonzero(self._has_vec[: self._n]).tolist()}
         if self._graph is None:
             self._graph = new_graph(self._mat.shape[1])
-        labels = self._labels[: self._n]
-        new = np.flatnonzero((labels >= self._graphed) & self._has_vec[: self._n])
-        if len(new):
-            self._graph.add(labels[new].astype(np.uint64), quantise(self._mat[new]), threads=0)
-        self._graphed = self._next_label
+        gone = self._stale + [label for label, _ in self._saved.values()]
+        if gone:
+            self._graph.remove(np.array(gone, np.uint64))
+            self._saved, self._stale = {}, []
+        if self._ungraphed:
+            labels = np.array(sorted(self._ungraphed), np.int64)
+            rows = np.array([self._row_of[label] for label in labels.tolist()], np.int64)
+            self._graph.add(labels.astype(np.uint64), quantise(self._mat[rows]), threads=0)
+            self._ungraphed = set()
         return self._graph
+
+
+def _fingerprint(vector: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.ascontiguousarray(vector, np.float32).tobytes(), digest_size=8).digest()
+
+
+def _read(path: Path) -> tuple[Index | None, dict[int, tuple[int, bytes]], int]:
+    """The saved graph, its rows by key, and the next free label; nothing when the files cannot be used."""
+    try:
+        with FileLock(path.with_suffix(".lock")), np.load(path.with_suffix(".npz")) as rows:
+            keys, labels, fingerprints = rows["keys"], rows["labels"], rows["fingerprints"]
+            next_label = int(rows["next_label"])
+            graph = Index.restore(str(path))
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return None, {}, 0
+    if graph is None or not len(graph) == len(keys) == len(labels) == len(fingerprints) \
+            or not np.all(graph.contains(labels.astype(np.uint64))):
+        return None, {}, 0
+    return graph, dict(zip(keys.tolist(), zip(labels.tolist(), fingerprints.tolist()))), next_label
+
+
+def _write(path: Path, graph: Index, keys: np.ndarray, labels: np.ndarray, fingerprints: np.ndarray,
+           next_label: int) -> None:
+    """The graph file and its rows' ``.npz`` beside it, each renamed into place under a lock that readers
+    take too (two runs saving at once must not leave one's rows with the other's graph)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    rows_tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    graph.save(str(tmp))
+    np.savez(rows_tmp, keys=keys, labels=labels, fingerprints=fingerprints, next_label=next_label)
+    with FileLock(path.with_suffix(".lock")):
+        os.replace(rows_tmp, path.with_suffix(".npz"))
+        os.replace(tmp, path)

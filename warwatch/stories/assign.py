@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import embedding_text
+from warwatch.stories.ann import AnnIndex
 from warwatch.stories.grouping import Item, StoryGrouper
 from warwatch.stories.vectors import embedding_key, vectors_for
 from warwatch.store.models import Article, Feed, Story
@@ -29,13 +31,14 @@ class Assignment:
 
 
 def assign_stories(session: Session, settings: StorySettings,
-                   progress: Callable[[int], None] | None = None) -> list[Assignment]:
+                   progress: Callable[[int], None] | None = None, index_file: Path | None = None) -> list[Assignment]:
     """Group every article not yet in a story, in published order.
 
     Working from "not yet assigned" rather than from a list of ids makes the stage
     resume cleanly after a crash. The grouper is rebuilt from the articles of the
     time window before the first new one, so a run decides as if it had seen
-    everything one by one.
+    everything one by one. With ``index_file``, an approximate index's graph of the
+    window is kept there between runs, so only the new articles are added to it.
     """
     pending = session.scalars(
         select(Article).where(Article.story_id.is_(None)).order_by(Article.published, Article.id)
@@ -47,9 +50,10 @@ def assign_stories(session: Session, settings: StorySettings,
         select(Article).where(Article.story_id.is_not(None), Article.published >= since).order_by(Article.published)
     ).all()
     items = _items(session, [*recent, *pending], settings)
+    index = settings.index_factory(index_file)()
     grouper = StoryGrouper(settings.grouping_params(),
                            recent=[(items[a.id], a.story_id, a.duplicate_of_id) for a in recent],
-                           index_factory=settings.index_factory())
+                           index_factory=lambda: index)
     sources = {feed_id: name for feed_id, name in session.execute(select(Feed.id, Feed.name))}
     stories: dict[int, Story] = {}
     assignments = []
@@ -65,6 +69,8 @@ def assign_stories(session: Session, settings: StorySettings,
         if progress:
             progress(done)
     session.flush()
+    if isinstance(index, AnnIndex):
+        index.save()
     return assignments
 
 

@@ -532,7 +532,7 @@ class StoryGrouper:
         s.cols["time_sum"][j] += t
         s.cols["last"][j] = max(s.cols["last"][j], t)
         i = m.append(None, story=j, time=t, has_vec=vec is not None)
-        self._index.add(vec)
+        self._index.add(vec, item.key)
         self._member_keys.append(item.key)
         self._member_index[item.key] = i
         self._member_roots.append(item.key if duplicate_of is None else duplicate_of)

@@ -10,6 +10,7 @@ changes grouping decisions accordingly.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -30,8 +31,12 @@ class VectorIndex(Protocol):
         """Number of rows ``n`` (with or without a vector)."""
         ...
 
-    def add(self, vector: np.ndarray | None) -> None:
-        """Append row ``n``: ``vector`` (1-d, L2-normalised), or ``None`` for a placeholder."""
+    def add(self, vector: np.ndarray | None, key: Hashable | None = None) -> None:
+        """Append row ``n``: ``vector`` (1-d, L2-normalised), or ``None`` for a placeholder.
+
+        ``key`` names what the row holds (an article id); an index kept between runs uses it
+        to recognise rows it already holds.
+        """
         ...
 
     def keep(self, mask: np.ndarray) -> None:
@@ -84,7 +89,7 @@ class ExactIndex:
     def __len__(self) -> int:
         return self._n
 
-    def add(self, vector: np.ndarray | None) -> None:
+    def add(self, vector: np.ndarray | None, key: Hashable | None = None) -> None:
         if self._n == len(self._mat):
             self._mat = np.concatenate([self._mat, np.zeros_like(self._mat)])
             self._has_vec = np.concatenate([self._has_vec, np.zeros_like(self._has_vec)])
