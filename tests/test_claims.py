@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from warwatch.claims.check import check_article
+from warwatch.claims.check import Disputes, check_article
 from warwatch.claims.compare import compare
 from warwatch.claims.extract import Claim, extract_claims
 from warwatch.claims.quantities import find_figures, normalise_numbers
@@ -181,7 +181,7 @@ def test_the_explanation_quotes_both_figures_their_speaker_and_date():
 
 def test_a_claim_and_its_denial_in_one_article_is_a_dispute():
     new = list(enumerate(claims("Commander says Marinka taken, Kyiv says fighting continues in Marinka")))
-    (finding,) = check_article(new, [], [])
+    (finding,) = check_article(new, [], Disputes())
     assert finding.verdict.kind == "status"
     assert {finding.claim, finding.other} == {0, 1}
 
@@ -189,7 +189,7 @@ def test_a_claim_and_its_denial_in_one_article_is_a_dispute():
 def test_a_dispute_is_reported_once_however_often_it_is_repeated():
     official = (0, one("Commander Oleksandr Syrskyi said troops control about 1,000 sq km of the region."))
     inflated = (1, one("Troops hold up to 400,000 square miles of land.", LATER))
-    disputes: list = []
+    disputes = Disputes()
     first = check_article([inflated], [official], disputes)
     again = check_article([(2, one("Sources say troops hold as much as 400,000 square miles of land.", WEEK))],
                           [inflated, official], disputes)
@@ -204,6 +204,6 @@ def test_a_second_opinion_is_asked_only_when_the_rules_find_nothing():
         return None
 
     earlier = [(0, one("12 soldiers were killed."))]
-    check_article([(1, one("40 soldiers were killed."))], earlier, [], judge)  # the rules decide
-    check_article([(2, one("13 soldiers were killed."))], earlier, [], judge)  # consistent: asked
+    check_article([(1, one("40 soldiers were killed."))], earlier, Disputes(), judge)  # the rules decide
+    check_article([(2, one("13 soldiers were killed."))], earlier, Disputes(), judge)  # consistent: asked
     assert asked == [("13 soldiers were killed.", "12 soldiers were killed.")]

@@ -7,7 +7,7 @@ an analyst has not been told, so it is not reported again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from warwatch.claims.compare import Verdict, compare, partners
@@ -26,64 +26,74 @@ class Finding:
 
 
 def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple[Hashable, Claim]],
-                  disputes: list[tuple[Claim, Claim]], second_opinion: Judge | None = None) -> list[Finding]:
+                  disputes: Disputes, second_opinion: Judge | None = None) -> list[Finding]:
     """Contradictions of ``new`` (one article's claims) with each other and with ``earlier`` claims
     (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding."""
     findings = []
-    agrees = _Agreement()
     comparable: dict[str, list[tuple[Hashable, Claim]]] = {}  # earlier claims of a partner kind, by kind
     for i, (key, claim) in enumerate(new):
         for other_key, other in new[:i]:
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
-                findings += _accept(key, claim, other_key, other, disputes, second_opinion, agrees)
+                findings += _accept(key, claim, other_key, other, disputes, second_opinion)
         if claim.kind not in comparable:
             kinds = partners(claim.kind)
             comparable[claim.kind] = [(k, c) for k, c in earlier if c.kind in kinds]
         for other_key, other in comparable[claim.kind]:
-            if found := _accept(key, claim, other_key, other, disputes, second_opinion, agrees):
+            if found := _accept(key, claim, other_key, other, disputes, second_opinion):
                 findings += found
                 break
     return findings
 
 
 def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim,
-            disputes: list[tuple[Claim, Claim]], second_opinion: Judge | None, agrees: _Agreement) -> list[Finding]:
-    verdict = compare(claim, other)
-    if verdict.relation != "contradiction" and second_opinion and claim.kind == other.kind:
-        verdict = second_opinion(claim, other) or verdict
-    if verdict.relation != "contradiction" or _known(claim, other, disputes, agrees):
+            disputes: Disputes, second_opinion: Judge | None) -> list[Finding]:
+    """The finding of ``claim`` against ``other``, if they contradict and the dispute is new; the reason
+    is only written then."""
+    opinion = None
+    if compare(claim, other, explain=False).relation != "contradiction":
+        if not (second_opinion and claim.kind == other.kind):
+            return []
+        opinion = second_opinion(claim, other)
+        if opinion is None or opinion.relation != "contradiction":
+            return []
+    if disputes.known(claim, other):
         return []
-    disputes.append((claim, other))
-    return [Finding(key, other_key, verdict)]
+    disputes.add(claim, other)
+    return [Finding(key, other_key, opinion or compare(claim, other))]
 
 
-def _known(claim: Claim, other: Claim, disputes: list[tuple[Claim, Claim]], agrees: _Agreement) -> bool:
-    """Whether ``claim`` against ``other`` restates a dispute already reported (either way round)."""
-    return any((with_a and agrees(other, b)) or (with_b and agrees(other, a))
-               for a, b, with_a, with_b in agrees.sides(claim, disputes))
+class Disputes:
+    """A story's contradictions already reported, and which sides of them each claim agrees with.
 
+    A claim restates a dispute (a, b) against another when one agrees with a and the other with b. Each
+    claim's agreement with every side is worked out once (as bit masks over the disputes) and extended as
+    disputes are added: the same claims meet the same disputes article after article, which made this
+    the stage's largest cost.
+    """
 
-class _Agreement:
-    """``compare(x, y).agrees``, remembered during one article's check: its claims meet every known
-    dispute again for each earlier claim they contradict, which made this the stage's largest cost."""
+    def __init__(self, pairs: Iterable[tuple[Claim, Claim]] = ()) -> None:
+        self.pairs = list(pairs)
+        # by object id, keeping the claim so its id is not reused: (claim, disputes seen, agrees-with-first
+        # mask, agrees-with-second mask); compare(claim, side).agrees with the claim as the new report
+        self._sides: dict[int, tuple[Claim, int, int, int]] = {}
 
-    def __init__(self) -> None:
-        # by object ids: every claim outlives the check
-        self._seen: dict[tuple[int, int], bool] = {}
-        self._sides: dict[int, tuple[int, list[tuple[Claim, Claim, bool, bool]]]] = {}
+    def add(self, claim: Claim, other: Claim) -> None:
+        self.pairs.append((claim, other))
 
-    def __call__(self, x: Claim, y: Claim) -> bool:
-        key = (id(x), id(y))
-        if key not in self._seen:
-            self._seen[key] = compare(x, y).agrees
-        return self._seen[key]
+    def known(self, claim: Claim, other: Claim) -> bool:
+        """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""
+        first, second = self._masks(claim)
+        other_first, other_second = self._masks(other)
+        return bool(first & other_second or second & other_first)
 
-    def sides(self, claim: Claim, disputes: list[tuple[Claim, Claim]]) -> list[tuple[Claim, Claim, bool, bool]]:
-        """The disputes ``claim`` agrees with a side of, with which sides (``disputes`` only grows)."""
-        done, found = self._sides.get(id(claim), (0, []))
-        for a, b in disputes[done:]:
-            with_a, with_b = compare(claim, a).agrees, compare(claim, b).agrees
-            if with_a or with_b:
-                found.append((a, b, with_a, with_b))
-        self._sides[id(claim)] = (len(disputes), found)
-        return found
+    def _masks(self, claim: Claim) -> tuple[int, int]:
+        _, done, first, second = self._sides.get(id(claim), (claim, 0, 0, 0))
+        kinds = partners(claim.kind)  # sides of other kinds are unrelated, so never agree
+        for i in range(done, len(self.pairs)):
+            a, b = self.pairs[i]
+            if a.kind in kinds:
+                first |= compare(claim, a, explain=False).agrees << i
+            if b.kind in kinds:
+                second |= compare(claim, b, explain=False).agrees << i
+        self._sides[id(claim)] = (claim, len(self.pairs), first, second)
+        return first, second

@@ -46,11 +46,12 @@ def partners(kind: str) -> set[str]:
     return {kind, "evacuation"} if kind in LOSSES else {kind}
 
 
-def compare(new: Claim, old: Claim) -> Verdict:
-    """The relation of ``new`` to ``old`` (reported at or before it)."""
+def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
+    """The relation of ``new`` to ``old`` (reported at or before it). ``explain=False`` leaves figure verdicts'
+    reasons empty, for callers that need only the relation (those reasons cost more than the rules)."""
     kinds = {new.kind, old.kind}
     if new.is_quantity and old.is_quantity:
-        return _figures(new, old) if new.kind == old.kind else UNRELATED
+        return _figures(new, old, explain) if new.kind == old.kind else UNRELATED
     if kinds == {"control"}:
         return _control(new, old)
     if kinds == {"evacuation"}:
@@ -68,7 +69,7 @@ def compare(new: Claim, old: Claim) -> Verdict:
     return UNRELATED
 
 
-def _figures(new: Claim, old: Claim) -> Verdict:
+def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     if not _same_group(new.subject, old.subject) or (new.actor and old.actor and new.actor != old.actor):
         return UNRELATED
     if new.refers_to and old.refers_to and new.kind not in CUMULATIVE and abs((new.refers_to - old.refers_to).days) > 1:
@@ -82,10 +83,11 @@ def _figures(new: Claim, old: Claim) -> Verdict:
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
     opposed = new.side and old.side and new.side != old.side
     if higher is new and new.kind in CUMULATIVE and days > 0 and not opposed and ratio <= 1.5 + 0.5 * days:
-        return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count")
+        return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count"
+                       if explain else "")
     if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
         return CONSISTENT
-    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower))
+    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower) if explain else "")
 
 
 def _allow(claim: Claim) -> tuple[float, float]:

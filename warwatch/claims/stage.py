@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warwatch.claims.check import Judge, check_article
+from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.extract import Claim, extract_claims
 from warwatch.claims.nli import load_nli
@@ -92,7 +92,7 @@ class _Run:
                  vectors: dict[str, np.ndarray], window: ClaimWindow) -> None:
         self.session, self.settings, self.second_opinion, self.vectors = session, settings, second_opinion, vectors
         self.history: dict[int | None, list[tuple[int, Claim]]] = {}  # oldest first
-        self.disputes: dict[int | None, list[tuple[Claim, Claim]]] = {}
+        self.disputes: dict[int | None, Disputes] = {}
         self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
 
     def load_window(self, since: datetime) -> None:
@@ -107,7 +107,7 @@ class _Run:
         story = article.story_id
         if story not in self.history:
             self.history[story] = _story_claims(self.session, story, stored[0][0].id)
-            self.disputes[story] = _known_disputes(self.session, story)
+            self.disputes[story] = Disputes(_known_disputes(self.session, story))
         earlier = [*reversed(self.history[story]), *self._other_stories(article, stored)]
         ids = []
         for finding in check_article([(row.id, claim) for row, claim in stored], earlier, self.disputes[story],
