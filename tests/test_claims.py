@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pysbd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warwatch.claims.check import Disputes, check_article
 from warwatch.claims.compare import compare
-from warwatch.claims.extract import Claim, extract_claims
+from warwatch.claims.extract import Claim, _sentences, extract_claims
 from warwatch.claims.quantities import find_figures, normalise_numbers
 
 MON = datetime(2024, 8, 12, 15, tzinfo=timezone.utc)  # a Monday
@@ -207,3 +210,13 @@ def test_a_second_opinion_is_asked_only_when_the_rules_find_nothing():
     check_article([(1, one("40 soldiers were killed."))], earlier, Disputes(), judge)  # the rules decide
     check_article([(2, one("13 soldiers were killed."))], earlier, Disputes(), judge)  # consistent: asked
     assert asked == [("13 soldiers were killed.", "12 soldiers were killed.")]
+
+
+PIECES = ["Dr. Smith said 3 were killed.", "It fell.", "It fell. ", "U.S. officials denied it", "“Kyiv holds.” ",
+          "e.g. ", "a a", " ", "\n\n", "\u00a0", "!", "?", "... ", "(1) ", "No. 5 ", "Mr.", "."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=14).map("".join))
+def test_sentences_are_those_of_pysbds_own_non_destructive_mode(text):
+    assert _sentences(text) == pysbd.Segmenter(language="en", clean=False).segment(text)
