@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from warwatch.claims.check import Disputes, Judge, check_article
@@ -44,20 +44,22 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     extracted = {a.id: [replace(c, source=outlets.get(a.feed_id)) for c in extract_claims(a.title, a.text, a.published)]
                  for a in pending if a.duplicate_of_id is None and model_covers(stories, a.language)}
     model = stories.model_name
-    vectors = vectors_for(session, model, {embedding_key(model, c.text): c.text
-                                           for found in extracted.values() for c in found})
+    texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found}
+    vectors = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}
     run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory()))
     if pending:
         run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
-    found: list[int] = []
+    found: list[Contradiction] = []
     for done, article in enumerate(pending, 1):
-        article.claims_checked = True
         if extracted.get(article.id):
             found += run.check(article, _store_claims(session, article, extracted[article.id], model))
         if progress:
             progress(done)
+    for article in pending:  # marked and recorded together at the end: one flush instead of one per article
+        article.claims_checked = True
+    session.add_all(found)
     session.flush()
-    return found
+    return [contradiction.id for contradiction in found]
 
 
 def nli_judge(settings: ClaimSettings) -> Judge | None:
@@ -76,13 +78,14 @@ def nli_judge(settings: ClaimSettings) -> Judge | None:
     return judge
 
 
-def _store_claims(session: Session, article: Article, extracted: list[Claim], model: str) -> list[tuple[ClaimRow, Claim]]:
-    stored = [(ClaimRow(article_id=article.id, story_id=article.story_id, kind=c.kind, text=c.text,
-                        published=article.published, embedding_key=embedding_key(model, c.text), facts=c.facts()), c)
-              for c in extracted]
-    session.add_all(row for row, _ in stored)
-    session.flush()
-    return stored
+def _store_claims(session: Session, article: Article, extracted: list[Claim], model: str) -> list[tuple[int, Claim]]:
+    """Insert an article's claims in one statement (their ids are needed at once); return them with their ids."""
+    table = ClaimRow.__table__  # a Core insert: the ORM bulk insert costs twice as much per statement
+    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), [
+        {"article_id": article.id, "story_id": article.story_id, "kind": c.kind, "text": c.text,
+         "published": article.published, "embedding_key": embedding_key(model, c.text), "facts": c.facts()}
+        for c in extracted]).all()
+    return list(zip(ids, extracted))
 
 
 class _Run:
@@ -90,7 +93,8 @@ class _Run:
 
     def __init__(self, session: Session, settings: ClaimSettings, second_opinion: Judge | None,
                  vectors: dict[str, np.ndarray], window: ClaimWindow) -> None:
-        self.session, self.settings, self.second_opinion, self.vectors = session, settings, second_opinion, vectors
+        self.session, self.settings, self.second_opinion = session, settings, second_opinion
+        self.vectors = vectors  # the new claims' sentence vectors, by text
         self.history: dict[int | None, list[tuple[int, Claim]]] = {}  # oldest first
         self.disputes: dict[int | None, Disputes] = {}
         self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
@@ -102,33 +106,30 @@ class _Run:
         for row in rows:
             self.window.add(row.id, row.story_id, row.published, Claim.from_facts(row.facts), stored.get(row.embedding_key))
 
-    def check(self, article: Article, stored: list[tuple[ClaimRow, Claim]]) -> list[int]:
-        """Compare an article's stored claims with earlier ones; record and return its contradictions."""
+    def check(self, article: Article, stored: list[tuple[int, Claim]]) -> list[Contradiction]:
+        """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions."""
         story = article.story_id
         if story not in self.history:
-            self.history[story] = _story_claims(self.session, story, stored[0][0].id)
+            self.history[story] = _story_claims(self.session, story, stored[0][0])
             self.disputes[story] = Disputes(_known_disputes(self.session, story))
-        earlier = [*reversed(self.history[story]), *self._other_stories(article, stored)]
-        ids = []
-        for finding in check_article([(row.id, claim) for row, claim in stored], earlier, self.disputes[story],
-                                     self.second_opinion):
-            contradiction = Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
-                                          kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
-            self.session.add(contradiction)
-            self.session.flush()
-            ids.append(contradiction.id)
-        self.history[story] += [(row.id, claim) for row, claim in stored]
-        for row, claim in stored:
-            self.window.add(row.id, story, article.published, claim, self.vectors[row.embedding_key])
-        return ids
+        vectors = [self.vectors[claim.text] for _, claim in stored]
+        earlier = [*reversed(self.history[story]), *self._other_stories(article, stored, vectors)]
+        found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
+                               kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
+                 for finding in check_article(stored, earlier, self.disputes[story], self.second_opinion)]
+        self.history[story] += stored
+        for (claim_id, claim), vector in zip(stored, vectors):
+            self.window.add(claim_id, story, article.published, claim, vector)
+        return found
 
-    def _other_stories(self, article: Article, stored: list[tuple[ClaimRow, Claim]]) -> list[tuple[int, Claim]]:
+    def _other_stories(self, article: Article, stored: list[tuple[int, Claim]],
+                       vectors: list[np.ndarray]) -> list[tuple[int, Claim]]:
         """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
         since = article.published - timedelta(hours=self.settings.window_hours)
         self.window.forget_before(since)
         return self.window.neighbours(
-            (self.vectors[row.embedding_key] for row, _ in stored), story_id=article.story_id, since=since,
-            kinds=set().union(*(partners(row.kind) for row, _ in stored)),
+            vectors, story_id=article.story_id, since=since,
+            kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
 
