@@ -88,6 +88,8 @@ class Disputes:
 
     def _masks(self, claim: Claim) -> tuple[int, int]:
         _, done, first, second = self._sides.get(id(claim), (claim, 0, 0, 0))
+        if done == len(self.pairs):
+            return first, second
         kinds = partners(claim.kind)  # sides of other kinds are unrelated, so never agree
         for i in range(done, len(self.pairs)):
             a, b = self.pairs[i]

@@ -49,9 +49,9 @@ def partners(kind: str) -> set[str]:
 def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
     """The relation of ``new`` to ``old`` (reported at or before it). ``explain=False`` leaves figure verdicts'
     reasons empty, for callers that need only the relation (those reasons cost more than the rules)."""
-    kinds = {new.kind, old.kind}
     if new.is_quantity and old.is_quantity:
         return _figures(new, old, explain) if new.kind == old.kind else UNRELATED
+    kinds = {new.kind, old.kind}
     if kinds == {"control"}:
         return _control(new, old)
     if kinds == {"evacuation"}:
@@ -80,14 +80,20 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     new_higher = lo_new > hi_old or (overlap and new.value > old.value)
     higher, lower = (new, old) if new_higher else (old, new)
     ratio = 1.0 if overlap else (lo_new / max(hi_old, 1e-9) if new_higher else lo_old / max(hi_new, 1e-9))
-    days = max((new.published - old.published).total_seconds() / 86400, 0.0)
-    opposed = new.side and old.side and new.side != old.side
-    if higher is new and new.kind in CUMULATIVE and days > 0 and not opposed and ratio <= 1.5 + 0.5 * days:
+    if higher is new and new.kind in CUMULATIVE and _update(new, old, ratio):
+        days = (new.published - old.published).total_seconds() / 86400
         return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count"
                        if explain else "")
     if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
         return CONSISTENT
     return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower) if explain else "")
+
+
+def _update(new: Claim, old: Claim, ratio: float) -> bool:
+    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other side's)."""
+    days = max((new.published - old.published).total_seconds() / 86400, 0.0)
+    opposed = new.side and old.side and new.side != old.side
+    return days > 0 and not opposed and ratio <= 1.5 + 0.5 * days
 
 
 def _allow(claim: Claim) -> tuple[float, float]:
