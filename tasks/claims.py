@@ -21,7 +21,7 @@ def check_claims_task() -> int:
     settings = load_settings()
     judge = nli_judge(settings.claims)
     with session(settings.db_url) as s:
-        found = check_claims(s, settings.stories, settings.claims, judge)
+        found = check_claims(s, settings.stories, settings.claims, judge, index_file=settings.index_file("claims"))
         views = []
         for contradiction_id in found:
             view = contradiction_view(s, contradiction_id)

@@ -8,6 +8,7 @@ import numpy as np
 
 from warwatch.claims.extract import Claim
 from warwatch.claims.window import ClaimWindow
+from warwatch.stories.ann import AnnIndex
 
 T0 = datetime(2024, 8, 12, tzinfo=timezone.utc)
 
@@ -51,3 +52,24 @@ def test_old_claims_leave_the_window():
     assert len(window) == 100
     assert search(window, hours=295) == [295, 296, 297, 298, 299]
     assert search(window, hours=0)[:3] == [200, 201, 202]
+
+
+def test_an_approximate_window_keeps_its_graph_between_runs(tmp_path):
+    path = tmp_path / "index-claims-test.usearch"
+
+    def run(hours: int) -> tuple[AnnIndex, ClaimWindow]:
+        index = AnnIndex(exact_below=0, saved=path)  # the graph even for so few rows
+        window = ClaimWindow(lambda: index)
+        for i in range(hours):
+            window.add(i, 1, T0 + timedelta(hours=i), claim(), unit(1, 0, 0.001 * i))
+        window.forget_before(T0 + timedelta(hours=hours - 100))
+        assert search(window, hours=hours - 100)[:3] == [hours - 100, hours - 99, hours - 98]  # through the graph
+        window.save()
+        return index, window
+
+    first, _ = run(300)
+    assert first.reused == 0 and path.is_file()
+    second, window = run(320)  # 20 more hours: the first run's claims come back, the old ones leave
+    assert second.reused == 100  # the first run kept claims 200-299 (the rest had left its window)
+    with np.load(path.with_suffix(".npz")) as saved:
+        assert sorted(saved["keys"].tolist()) == list(range(220, 320)) == window._ids

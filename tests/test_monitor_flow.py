@@ -272,7 +272,7 @@ def test_failing_runs_alert_once_and_recovery_is_announced_once(feed_server, con
                             "WARWATCH_SLACK_API_URL": slack.base_url, "WARWATCH_SLACK_PACE_SECONDS": "0.01"}.items():
             monkeypatch.setenv(name, value)
         with monkeypatch.context() as broken:
-            broken.setattr(stories_task, "assign_stories", lambda *args: 1 / 0)
+            broken.setattr(stories_task, "assign_stories", lambda *args, **kwargs: 1 / 0)
             for _ in range(2):
                 with pytest.raises(ZeroDivisionError):
                     run_monitor()

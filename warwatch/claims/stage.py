@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import insert, select
@@ -30,11 +31,12 @@ from warwatch.store.models import Claim as ClaimRow
 
 def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings,
                  second_opinion: Judge | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[int]:
+                 progress: Callable[[int], None] | None = None, index_file: Path | None = None) -> list[int]:
     """Check every grouped article not checked yet, in published order; return the new contradictions' ids.
 
     All pending articles' claims are extracted first and their sentences encoded in one batch (a batch
-    per article costs several times more in the model); then each article is compared in order.
+    per article costs several times more in the model); then each article is compared in order. With
+    ``index_file``, an approximate index's graph of the claim window is kept there between runs.
     """
     pending = session.scalars(
         select(Article).where(Article.claims_checked.is_(False), Article.story_id.is_not(None))
@@ -46,7 +48,7 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     model = stories.model_name
     texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found}
     vectors = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}
-    run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory()))
+    run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory(index_file)))
     if pending:
         run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
     found: list[Contradiction] = []
@@ -59,6 +61,7 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
         article.claims_checked = True
     session.add_all(found)
     session.flush()
+    run.window.save()
     return [contradiction.id for contradiction in found]
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from warwatch.claims.extract import Claim
+from warwatch.stories.ann import AnnIndex
 from warwatch.stories.search import ExactIndex, VectorIndex
 
 #: Nearest claims fetched per new claim before the kind, place and similarity filters.
@@ -46,6 +47,11 @@ class ClaimWindow:
         self._ids.append(claim_id)
         self._claims.append(claim)
         self._index.add(vector, claim_id)
+
+    def save(self) -> None:
+        """Keep an approximate index's graph for the next run (see :class:`~warwatch.stories.ann.AnnIndex`)."""
+        if isinstance(self._index, AnnIndex):
+            self._index.save()
 
     def forget_before(self, since: datetime) -> None:
         """Drop the claims published before ``since`` once they are most of the window."""
