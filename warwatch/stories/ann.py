@@ -102,7 +102,7 @@ class AnnIndex(ExactIndex):
         self._graph: Index | None = None
         self._ungraphed: set[int] = set()  # labels of rows with a vector not yet in the graph
         self._saved_path = saved
-        self._saved: dict[int, tuple[int, bytes]] = {}  # key -> (label, fingerprint) read from the file
+        self._saved: dict[int, tuple[int, int]] = {}  # key -> (label, fingerprint) read from the file
         self._stale: list[int] = []  # saved labels whose row came back with another vector
         self.reused = 0
         """Rows added that were already in the saved graph (same key and vector)."""
@@ -176,7 +176,7 @@ class AnnIndex(ExactIndex):
         rows = np.flatnonzero(self._has_vec[: self._n]).tolist()
         keys = np.array([self._keys[i] for i in rows], np.int64)
         labels = np.array([self._labels[i] for i in rows], np.int64)
-        fingerprints = np.array([_fingerprint(self._mat[i]) for i in rows], dtype="S8")
+        fingerprints = np.array([_fingerprint(self._mat[i]) for i in rows], np.uint64)
         _write(Path(self._saved_path), graph, keys, labels, fingerprints, self._next_label)
 
     # ------------------------------------------------------------------ internals
@@ -206,11 +206,12 @@ class AnnIndex(ExactIndex):
         return self._graph
 
 
-def _fingerprint(vector: np.ndarray) -> bytes:
-    return hashlib.blake2b(np.ascontiguousarray(vector, np.float32).tobytes(), digest_size=8).digest()
+def _fingerprint(vector: np.ndarray) -> int:
+    digest = hashlib.blake2b(np.ascontiguousarray(vector, np.float32).tobytes(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
-def _read(path: Path) -> tuple[Index | None, dict[int, tuple[int, bytes]], int]:
+def _read(path: Path) -> tuple[Index | None, dict[int, tuple[int, int]], int]:
     """The saved graph, its rows by key, and the next free label; nothing when the files cannot be used."""
     try:
         with FileLock(path.with_suffix(".lock")), np.load(path.with_suffix(".npz")) as rows:
