@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.extract import Claim
+from warwatch.claims.columns import ClaimColumns
 
 
 Judge = Callable[[Claim, Claim], Verdict | None]
@@ -26,19 +27,29 @@ class Finding:
 
 
 def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple[Hashable, Claim]],
-                  disputes: Disputes, second_opinion: Judge | None = None) -> list[Finding]:
+                  disputes: Disputes, second_opinion: Judge | None = None,
+                  columns: ClaimColumns | None = None) -> list[Finding]:
     """Contradictions of ``new`` (one article's claims) with each other and with ``earlier`` claims
-    (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding."""
+    (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding.
+
+    ``columns`` are the rows of ``earlier`` (built here when not given): an earlier claim they show cannot
+    contradict a new one is passed over without :func:`compare`. A second opinion is asked about pairs the
+    rules let pass, so with one every earlier claim of a partner kind is compared."""
     findings = []
-    comparable: dict[str, list[tuple[Hashable, Claim]]] = {}  # earlier claims of a partner kind, by kind
+    comparable: dict[str, Sequence] = {}  # earlier claims (or their indices) of a partner kind, by kind
+    if not second_opinion and columns is None:
+        columns = ClaimColumns(claim for _, claim in earlier)
     for i, (key, claim) in enumerate(new):
         for other_key, other in new[:i]:
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
                 findings += _accept(key, claim, other_key, other, disputes, second_opinion)
         if claim.kind not in comparable:
             kinds = partners(claim.kind)
-            comparable[claim.kind] = [(k, c) for k, c in earlier if c.kind in kinds]
-        for other_key, other in comparable[claim.kind]:
+            comparable[claim.kind] = ([(k, c) for k, c in earlier if c.kind in kinds] if second_opinion
+                                      else columns.of_kinds(kinds))
+        others = (comparable[claim.kind] if second_opinion
+                  else (earlier[j] for j in columns.candidates(claim, comparable[claim.kind])))
+        for other_key, other in others:
             if found := _accept(key, claim, other_key, other, disputes, second_opinion):
                 findings += found
                 break
