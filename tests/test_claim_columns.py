@@ -94,11 +94,38 @@ def test_the_columns_keep_exactly_the_claims_compare_finds_contradicted(new, dat
             assert (i in kept) == contradiction  # and keeps nothing else when it judges
 
 
+@settings(max_examples=300, deadline=None)
+@given(claims(), st.data())
+def test_the_columns_tell_which_claims_agree_with_some_dispute_side(claim, data):
+    rows = data.draw(st.lists(claims([claim.kind]) | claims(), min_size=5, max_size=25))
+    sides = data.draw(st.lists(claims([claim.kind]) | claims(), max_size=6))
+    agreeing = ClaimColumns(rows).agreeing(claim, np.arange(len(rows)), sides).tolist()
+    judged = claim.kind != "evacuation"  # the columns judge figures and control, of the claim's kind
+    assert agreeing == [judged and row.kind == claim.kind
+                        and any(compare(row, side).agrees for side in sides if side.kind == claim.kind) for row in rows]
+
+
+@pytest.mark.parametrize("new, old, relation", EDGES)
+def test_the_columns_tell_agreement_at_the_edges_of_the_rules(new, old, relation):
+    assert ClaimColumns([new]).agreeing(new, np.arange(1), [old]).tolist() == [relation in ("consistent", "update")]
+
+
+def stories(kinds):  # articles of one story about one kind (disputes recur), in turn
+    return st.lists(st.lists(claims(kinds), min_size=1, max_size=4), min_size=1, max_size=8)
+
+
 @settings(max_examples=150, deadline=None)
-@given(st.lists(claims(), min_size=1, max_size=4), st.lists(claims(), max_size=25))
-def test_check_article_finds_what_comparing_every_pair_finds(new, earlier):
+@given(st.sampled_from([["killed"], ["control"], ["wounded", "evacuation"], KINDS]).flatmap(stories))
+def test_check_article_finds_what_comparing_every_pair_finds(articles):
     def every_pair(new, old):  # a second opinion that never objects: check_article then compares every pair
         return None
 
-    new, earlier = list(enumerate(new)), list(enumerate(earlier, len(new)))
-    assert check_article(new, earlier, Disputes()) == check_article(new, earlier, Disputes(), every_pair)
+    def findings(judge):
+        disputes, earlier, found, key = Disputes(), [], [], 0
+        for article in articles:  # one story's articles in turn: known disputes grow
+            new = [(key := key + 1, claim) for claim in article]
+            found.append(check_article(new, earlier[::-1], disputes, judge))
+            earlier += new
+        return found
+
+    assert findings(None) == findings(every_pair)

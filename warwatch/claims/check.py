@@ -47,8 +47,12 @@ def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple
             kinds = partners(claim.kind)
             comparable[claim.kind] = ([(k, c) for k, c in earlier if c.kind in kinds] if second_opinion
                                       else columns.of_kinds(kinds))
-        others = (comparable[claim.kind] if second_opinion
-                  else (earlier[j] for j in columns.candidates(claim, comparable[claim.kind])))
+        if second_opinion:
+            others = comparable[claim.kind]
+        else:
+            candidates = columns.candidates(claim, comparable[claim.kind])
+            restating = columns.agreeing(claim, candidates, disputes.sides(claim))  # known disputes, at once
+            others = (earlier[j] for j in candidates[~restating])
         for other_key, other in others:
             if found := _accept(key, claim, other_key, other, disputes, second_opinion):
                 findings += found
@@ -90,6 +94,12 @@ class Disputes:
 
     def add(self, claim: Claim, other: Claim) -> None:
         self.pairs.append((claim, other))
+
+    def sides(self, claim: Claim) -> list[Claim]:
+        """The sides opposite those ``claim`` agrees with: another claim restates a dispute against it (see
+        :meth:`known`) exactly when it agrees with one of these."""
+        first, second = self._masks(claim)
+        return [self.pairs[i][j] for mask, j in ((first, 1), (second, 0)) for i in range(mask.bit_length()) if mask >> i & 1]
 
     def known(self, claim: Claim, other: Claim) -> bool:
         """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""

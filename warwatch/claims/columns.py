@@ -95,40 +95,62 @@ class ClaimColumns:
 
     def candidates(self, claim: Claim, indices: np.ndarray) -> np.ndarray:
         """Of the rows at ``indices``, those ``compare(claim, row's claim)`` may find a contradiction, in order."""
-        new = _row(claim)
+        new = np.array(_row(claim))
         if not new[JUDGED] or len(indices) == 0:
             return indices
         old = self.rows[indices]
         judged = (old[:, JUDGED] == new[JUDGED]) & (old[:, KIND] == new[KIND])
-        with np.errstate(all="ignore"):  # rows not judged may hold anything
-            found = _figures(claim, new, old) if new[JUDGED] == FIGURE else _control(new, old)
-        return indices[found | ~judged]
+        return indices[_rules(claim.kind, new, old)[0] | ~judged]
+
+    def agreeing(self, claim: Claim, indices: np.ndarray, sides: Sequence[Claim]) -> np.ndarray:
+        """Whether ``compare(row's claim, side)`` agrees for some side, for the rows at ``indices`` (sides and
+        rows of ``claim``'s kind; False where the columns do not judge)."""
+        sides = np.array([_row(side) for side in sides if side.kind == claim.kind]).reshape(-1, WIDTH)
+        kind, judged = _code(claim.kind), float(_row(claim)[JUDGED])
+        sides = sides[(sides[:, JUDGED] == judged) & (sides[:, KIND] == kind)]
+        rows = self.rows[indices]
+        if not judged or not len(sides) or not len(rows):
+            return np.zeros(len(indices), dtype=bool)
+        agrees = _rules(claim.kind, rows[:, None, :], sides[None, :, :])[1].any(axis=1)
+        return agrees & (rows[:, JUDGED] == judged) & (rows[:, KIND] == kind)
 
 
-def _figures(claim: Claim, new: list[float], old: np.ndarray) -> np.ndarray:
-    """compare's ``_figures`` for many old figures of the new one's kind: contradiction or not."""
-    subject, children = old[:, SUBJECT], _code("children")
-    same_group = ((subject == new[SUBJECT]) | ((subject == NONE) & (new[SUBJECT] != children))
-                  | ((new[SUBJECT] == NONE) & (subject != children)))
-    related = same_group & ~((new[ACTOR] != NONE) & (old[:, ACTOR] != NONE) & (old[:, ACTOR] != new[ACTOR]))
-    if claim.refers_to and claim.kind not in CUMULATIVE:
-        related &= ~(np.abs(old[:, REFERS] - new[REFERS]) > 1)  # NaN (no day) compares false: kept
-    lo_new, hi_new, lo_old, hi_old = new[LOW], new[HIGH], old[:, LOW], old[:, HIGH]
+def _rules(kind: str, new: np.ndarray, old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """compare(new, old) for rows of claims of ``kind`` (broadcast): whether it is a contradiction, whether it agrees."""
+    with np.errstate(all="ignore"):  # rows not judged may hold anything
+        return _control(new, old) if kind == "control" else _figures(kind, new, old)
+
+
+def _figures(kind: str, new: np.ndarray, old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """compare's ``_figures``."""
+    subject, children = old[..., SUBJECT], _code("children")
+    same_group = ((subject == new[..., SUBJECT]) | ((subject == NONE) & (new[..., SUBJECT] != children))
+                  | ((new[..., SUBJECT] == NONE) & (subject != children)))
+    actor = old[..., ACTOR]
+    related = same_group & ~((new[..., ACTOR] != NONE) & (actor != NONE) & (actor != new[..., ACTOR]))
+    if kind not in CUMULATIVE:  # counts for different days; NaN (no day) compares false
+        related &= ~(np.abs(old[..., REFERS] - new[..., REFERS]) > 1)
+    lo_new, hi_new, lo_old, hi_old = new[..., LOW], new[..., HIGH], old[..., LOW], old[..., HIGH]
     overlap = (lo_new <= hi_old) & (lo_old <= hi_new)
-    new_higher = (lo_new > hi_old) | (overlap & (new[VALUE] > old[:, VALUE]))
-    ratio = np.where(overlap, 1.0, np.where(new_higher, lo_new / np.maximum(hi_old, 1e-9), lo_old / max(hi_new, 1e-9)))
-    if claim.kind in CUMULATIVE:  # _update: a running count that rose plausibly
-        days = np.maximum((new[PUBLISHED] - old[:, PUBLISHED]) / 1e6 / 86400, 0.0)
-        opposed = (new[SIDE] != NONE) & (old[:, SIDE] != NONE) & (old[:, SIDE] != new[SIDE])
-        related &= ~(new_higher & (days > 0) & ~opposed & (ratio <= 1.5 + 0.5 * days))
-    margin = np.where((old[:, VAGUE] == 1.0) | (new[VAGUE] == 1.0), VAGUE_MARGIN, CLEAR_MARGIN)
-    return related & ~(ratio < margin)
+    new_higher = (lo_new > hi_old) | (overlap & (new[..., VALUE] > old[..., VALUE]))
+    ratio = np.where(overlap, 1.0, np.where(new_higher, lo_new / np.maximum(hi_old, 1e-9),
+                                            lo_old / np.maximum(hi_new, 1e-9)))
+    update = np.zeros_like(related)
+    if kind in CUMULATIVE:  # _update: a running count that rose plausibly
+        days = np.maximum((new[..., PUBLISHED] - old[..., PUBLISHED]) / 1e6 / 86400, 0.0)
+        side = old[..., SIDE]
+        opposed = (new[..., SIDE] != NONE) & (side != NONE) & (side != new[..., SIDE])
+        update = new_higher & (days > 0) & ~opposed & (ratio <= 1.5 + 0.5 * days)
+    close = ratio < np.where((old[..., VAGUE] == 1.0) | (new[..., VAGUE] == 1.0), VAGUE_MARGIN, CLEAR_MARGIN)
+    return related & ~update & ~close, related & (update | close)
 
 
-def _control(new: list[float], old: np.ndarray) -> np.ndarray:
-    """compare's ``_control`` for many old control claims: contradiction or not."""
-    subject, actor = old[:, SUBJECT], old[:, ACTOR]
-    related = ~((new[SUBJECT] != NONE) & (subject != NONE) & (subject != new[SUBJECT]))
-    related &= ~(np.abs(np.floor_divide(new[PUBLISHED] - old[:, PUBLISHED], _DAY)) > STATUS_DAYS)
-    taken_by_another = (new[POLARITY] == 1.0) & (new[ACTOR] != NONE) & (actor != NONE) & (actor != new[ACTOR])
-    return related & ((old[:, POLARITY] != new[POLARITY]) | taken_by_another)
+def _control(new: np.ndarray, old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """compare's ``_control``."""
+    subject, actor = old[..., SUBJECT], old[..., ACTOR]
+    related = ~((new[..., SUBJECT] != NONE) & (subject != NONE) & (subject != new[..., SUBJECT]))
+    related &= ~(np.abs(np.floor_divide(new[..., PUBLISHED] - old[..., PUBLISHED], _DAY)) > STATUS_DAYS)
+    taken_by_another = ((new[..., POLARITY] == 1.0) & (new[..., ACTOR] != NONE) & (actor != NONE)
+                        & (actor != new[..., ACTOR]))
+    contradiction = related & ((old[..., POLARITY] != new[..., POLARITY]) | taken_by_another)
+    return contradiction, related & ~contradiction
