@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from warwatch.claims.check import Disputes, check_article
 from warwatch.claims.columns import ClaimColumns
-from warwatch.claims.compare import compare
+from warwatch.claims.compare import compare, partners
 from warwatch.claims.extract import Claim
 
 START = datetime(2024, 8, 12, tzinfo=timezone.utc)
@@ -129,3 +129,24 @@ def test_check_article_finds_what_comparing_every_pair_finds(articles):
         return found
 
     assert findings(None) == findings(every_pair)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([["killed"], ["control"], ["wounded", "evacuation"], KINDS]).flatmap(
+    lambda kinds: st.tuples(st.lists(st.tuples(claims(kinds), claims(kinds)), max_size=8), claims(kinds),
+                            st.lists(claims(kinds), max_size=8))))
+def test_known_disputes_are_those_comparing_each_side_finds(case):
+    pairs, claim, others = case
+    disputes = Disputes(pairs[:3])
+    for pair in pairs[3:]:
+        disputes.add(*pair)
+
+    def masks(claim):  # agreement with every side of a partner kind, as bits
+        kinds = partners(claim.kind)
+        return [sum(compare(claim, pair[j]).agrees << i for i, pair in enumerate(pairs) if pair[j].kind in kinds)
+                for j in (0, 1)]
+
+    first, second = masks(claim)
+    for other in others:
+        other_first, other_second = masks(other)
+        assert disputes.known(claim, other) == bool(first & other_second or second & other_first)

@@ -114,6 +114,15 @@ class ClaimColumns:
         agrees = _rules(claim.kind, rows[:, None, :], sides[None, :, :])[1].any(axis=1)
         return agrees & (rows[:, JUDGED] == judged) & (rows[:, KIND] == kind)
 
+    def agreement(self, claim: Claim, start: int) -> tuple[np.ndarray, np.ndarray]:
+        """For the rows from ``start``: whether the columns judge ``compare(claim, row's claim)``, and whether it
+        agrees there."""
+        new, rows = np.array(_row(claim)), self.rows[start:]
+        judged = (rows[:, JUDGED] == new[JUDGED]) & (rows[:, KIND] == new[KIND]) & (new[JUDGED] != 0)
+        if not judged.any():
+            return judged, judged
+        return judged, _rules(claim.kind, new, rows)[1]
+
 
 def _rules(kind: str, new: np.ndarray, old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """compare(new, old) for rows of claims of ``kind`` (broadcast): whether it is a contradiction, whether it agrees."""
