@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.extract import Claim
-from warwatch.claims.columns import ClaimColumns
 
 
 Judge = Callable[[Claim, Claim], Verdict | None]
@@ -29,33 +26,19 @@ class Finding:
 
 
 def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple[Hashable, Claim]],
-                  disputes: Disputes, second_opinion: Judge | None = None,
-                  columns: ClaimColumns | None = None) -> list[Finding]:
+                  disputes: Disputes, second_opinion: Judge | None = None) -> list[Finding]:
     """Contradictions of ``new`` (one article's claims) with each other and with ``earlier`` claims
-    (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding.
-
-    ``columns`` are the rows of ``earlier`` (built here when not given): an earlier claim they show cannot
-    contradict a new one is passed over without :func:`compare`. A second opinion is asked about pairs the
-    rules let pass, so with one every earlier claim of a partner kind is compared."""
+    (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding."""
     findings = []
-    comparable: dict[str, Sequence] = {}  # earlier claims (or their indices) of a partner kind, by kind
-    if not second_opinion and columns is None:
-        columns = ClaimColumns(claim for _, claim in earlier)
+    comparable: dict[str, list[tuple[Hashable, Claim]]] = {}  # earlier claims of a partner kind, by kind
     for i, (key, claim) in enumerate(new):
         for other_key, other in new[:i]:
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
                 findings += _accept(key, claim, other_key, other, disputes, second_opinion)
         if claim.kind not in comparable:
             kinds = partners(claim.kind)
-            comparable[claim.kind] = ([(k, c) for k, c in earlier if c.kind in kinds] if second_opinion
-                                      else columns.of_kinds(kinds))
-        if second_opinion:
-            others = comparable[claim.kind]
-        else:
-            candidates = columns.candidates(claim, comparable[claim.kind])
-            restating = columns.agreeing(claim, candidates, disputes.sides(claim))  # known disputes, at once
-            others = (earlier[j] for j in candidates[~restating])
-        for other_key, other in others:
+            comparable[claim.kind] = [(k, c) for k, c in earlier if c.kind in kinds]
+        for other_key, other in comparable[claim.kind]:
             if found := _accept(key, claim, other_key, other, disputes, second_opinion):
                 findings += found
                 break
@@ -83,9 +66,9 @@ class Disputes:
     """A story's contradictions already reported, and which sides of them each claim agrees with.
 
     A claim restates a dispute (a, b) against another when one agrees with a and the other with b. Each
-    claim's agreement with every side is worked out once (as bit masks over the disputes; the sides
-    :class:`ClaimColumns` judges in one numpy pass) and extended as disputes are added: the same claims
-    meet the same disputes article after article, which made this the stage's largest cost.
+    claim's agreement with every side is worked out once (as bit masks over the disputes) and extended as
+    disputes are added: the same claims meet the same disputes article after article, which made this
+    the stage's largest cost.
     """
 
     def __init__(self, pairs: Iterable[tuple[Claim, Claim]] = ()) -> None:
@@ -93,17 +76,9 @@ class Disputes:
         # by object id, keeping the claim so its id is not reused: (claim, disputes seen, agrees-with-first
         # mask, agrees-with-second mask); compare(claim, side).agrees with the claim as the new report
         self._sides: dict[int, tuple[Claim, int, int, int]] = {}
-        self._rows = ClaimColumns(side for pair in self.pairs for side in pair)  # a0, b0, a1, b1, …
 
     def add(self, claim: Claim, other: Claim) -> None:
         self.pairs.append((claim, other))
-        self._rows.extend((claim, other))
-
-    def sides(self, claim: Claim) -> list[Claim]:
-        """The sides opposite those ``claim`` agrees with: another claim restates a dispute against it (see
-        :meth:`known`) exactly when it agrees with one of these."""
-        first, second = self._masks(claim)
-        return [self.pairs[i][j] for mask, j in ((first, 1), (second, 0)) for i in range(mask.bit_length()) if mask >> i & 1]
 
     def known(self, claim: Claim, other: Claim) -> bool:
         """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""
@@ -116,14 +91,11 @@ class Disputes:
         if done == len(self.pairs):
             return first, second
         kinds = partners(claim.kind)  # sides of other kinds are unrelated, so never agree
-        judged, agrees = self._rows.agreement(claim, 2 * done)  # the sides the columns judge, at once
-        masks = [first, second]
-        for row in np.flatnonzero(judged & agrees).tolist():
-            masks[row % 2] |= 1 << (done + row // 2)
-        for row in np.flatnonzero(~judged).tolist():
-            side = self.pairs[done + row // 2][row % 2]
-            if side.kind in kinds:
-                masks[row % 2] |= compare(claim, side, explain=False).agrees << (done + row // 2)
-        first, second = masks
+        for i in range(done, len(self.pairs)):
+            a, b = self.pairs[i]
+            if a.kind in kinds:
+                first |= compare(claim, a, explain=False).agrees << i
+            if b.kind in kinds:
+                second |= compare(claim, b, explain=False).agrees << i
         self._sides[id(claim)] = (claim, len(self.pairs), first, second)
         return first, second

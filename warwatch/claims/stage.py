@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.extract import Claim, extract_claims
-from warwatch.claims.columns import ClaimColumns
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
@@ -100,7 +99,6 @@ class _Run:
         self.session, self.settings, self.second_opinion = session, settings, second_opinion
         self.vectors = vectors  # the new claims' sentence vectors, by text
         self.history: dict[int | None, list[tuple[int, Claim]]] = {}  # oldest first
-        self.columns: dict[int | None, ClaimColumns] = {}  # the rows of each story's history, for check_article
         self.disputes: dict[int | None, Disputes] = {}
         self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
 
@@ -117,16 +115,12 @@ class _Run:
         if story not in self.history:
             self.history[story] = _story_claims(self.session, story, stored[0][0])
             self.disputes[story] = Disputes(_known_disputes(self.session, story))
-            self.columns[story] = ClaimColumns(claim for _, claim in self.history[story])
         vectors = [self.vectors[claim.text] for _, claim in stored]
-        others = self._other_stories(article, stored, vectors)
-        earlier = [*reversed(self.history[story]), *others]
-        columns = ClaimColumns.stack([self.columns[story].rows[::-1], ClaimColumns(claim for _, claim in others).rows])
+        earlier = [*reversed(self.history[story]), *self._other_stories(article, stored, vectors)]
         found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
                                kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
-                 for finding in check_article(stored, earlier, self.disputes[story], self.second_opinion, columns)]
+                 for finding in check_article(stored, earlier, self.disputes[story], self.second_opinion)]
         self.history[story] += stored
-        self.columns[story].extend(claim for _, claim in stored)
         for (claim_id, claim), vector in zip(stored, vectors):
             self.window.add(claim_id, story, article.published, claim, vector)
         return found
