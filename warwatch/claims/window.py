@@ -14,7 +14,6 @@ from datetime import datetime
 import numpy as np
 
 from warwatch.claims.extract import Claim
-from warwatch.stories.ann import AnnIndex
 from warwatch.stories.search import ExactIndex, VectorIndex
 
 #: Nearest claims fetched per new claim before the kind, place and similarity filters.
@@ -49,9 +48,8 @@ class ClaimWindow:
         self._index.add(vector, claim_id)
 
     def save(self) -> None:
-        """Keep an approximate index's graph for the next run (see :class:`~warwatch.stories.ann.AnnIndex`)."""
-        if isinstance(self._index, AnnIndex):
-            self._index.save()
+        """Keep what the index can reuse in the next run (an approximate index's graph)."""
+        self._index.save()
 
     def forget_before(self, since: datetime) -> None:
         """Drop the claims published before ``since`` once they are most of the window."""

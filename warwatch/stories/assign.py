@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import embedding_text
-from warwatch.stories.ann import AnnIndex
 from warwatch.stories.grouping import Item, StoryGrouper
 from warwatch.stories.vectors import embedding_key, vectors_for
 from warwatch.store.models import Article, Feed, Story
@@ -69,8 +68,7 @@ def assign_stories(session: Session, settings: StorySettings,
         if progress:
             progress(done)
     session.flush()
-    if isinstance(index, AnnIndex):
-        index.save()
+    index.save()
     return assignments
 
 

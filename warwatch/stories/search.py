@@ -43,6 +43,10 @@ class VectorIndex(Protocol):
         """Keep the rows where ``mask`` (bool, length ``n``) is true, renumbered in order."""
         ...
 
+    def save(self) -> None:
+        """Keep what the next run can reuse, if the index keeps anything between runs."""
+        ...
+
     def search(
         self, query: np.ndarray, k: int, allowed: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -103,6 +107,9 @@ class ExactIndex:
             self._has_vec[self._n] = True
         self._n += 1
         self._version += 1
+
+    def save(self) -> None:
+        """Nothing to keep: the rows are read again from the store at each run."""
 
     def keep(self, mask: np.ndarray) -> None:
         idx = np.flatnonzero(self._check(mask))
