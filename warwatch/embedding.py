@@ -16,9 +16,6 @@ import numpy as np
 
 if TYPE_CHECKING:  # importing sentence-transformers (and torch) is slow; do it on first load
     from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()  # keep stderr for warwatch's own progress
 
 HUB_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -50,6 +47,9 @@ def _load(name_or_path: str) -> SentenceTransformer:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # keep stderr for warwatch's own progress
 
     try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
