@@ -1,11 +1,13 @@
 """Fit the sentence-contradiction weights on the dev NLI data and report held-out F1.
 
+    python benchmarks/train_contradiction_model.py  # first: the contradiction model and its outputs
     python benchmarks/fit_contradiction.py          # prints held-out figures and the WEIGHTS literal
 
 One logistic model per regime (scene / claim, see warwatch.sentence_contradiction), trained
 on SICK_train plus the MNLI matched sample; each regime's bias absorbs the threshold that
 maximises F1 on its training pairs, judged as `judge` does (through `decide`, with its
-relatedness and reason requirements). Held-out figures: SICK_trial with the final weights (never
+relatedness and reason requirements). One feature is the built-in contradiction model's
+log-odds: out of fold on SICK_train and MNLI, from the shipped model on SICK_trial. Held-out figures: SICK_trial with the final weights (never
 trained on), and MNLI by 5-fold cross-validation (each fold trained on SICK_train and the other
 four folds). Deterministic: fixed fold seed, no sampling in the fit.
 """
@@ -19,7 +21,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from common import DEV, EVALKIT
+from common import DEV, EVALKIT, RESULTS
 
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
@@ -32,6 +34,8 @@ from evalkit import pair_rows  # noqa: E402
 NLI = DEV / "nli"
 C = 1.0  # inverse L2 strength; weights stay small and readable
 REGIMES = ("scene", "claim")
+MODEL_OUTPUTS = RESULTS / "contradiction_model.npz"
+NLI_FILES = {"SICK_train": "SICK_train.txt", "SICK_trial": "SICK_trial.txt", "MNLI": "mnli_matched_1000.tsv"}
 
 
 @dataclass
@@ -44,8 +48,11 @@ class Data:
     related: np.ndarray
 
     @classmethod
-    def of(cls, rows: list[tuple[str, str, str]], cosines: dict[tuple[str, str], float | None]) -> Data:
-        values = [features(a, b, cosines[a, b]) for a, b, _ in rows]
+    def of(cls, rows: list[tuple[str, str, str]], cosines: dict[tuple[str, str], float | None],
+           model: np.ndarray) -> Data:
+        """``model``: the contradiction model's log-odds per row, used where `pairs` would read the pair."""
+        values = [features(a, b, cosines[a, b], float(m) if cosines[a, b] is not None else None)
+                  for (a, b, _), m in zip(rows, model)]
         related = [cosines[a, b] >= RELATED if cosines[a, b] is not None else v["cover_max"] > 0
                    for (a, b, _), v in zip(rows, values)]
         return cls(values, np.array([label.startswith("contra") for _, _, label in rows]),
@@ -63,10 +70,19 @@ class Data:
         return np.array([list(v.values()) for v in self.values])
 
 
+def rows_of() -> dict[str, list[tuple[str, str, str]]]:
+    """SICK_train, SICK_trial and MNLI as (a, b, label) rows."""
+    return {name: [(a, b, label) for _, a, b, label, _ in pair_rows(str(NLI / file))]
+            for name, file in NLI_FILES.items()}
+
+
 def load() -> dict[str, Data]:
-    """SICK_train, SICK_trial and MNLI with the cosines `warwatch pairs` would compute."""
-    files = {"SICK_train": "SICK_train.txt", "SICK_trial": "SICK_trial.txt", "MNLI": "mnli_matched_1000.tsv"}
-    rows = {name: [(a, b, label) for _, a, b, label, _ in pair_rows(str(NLI / file))] for name, file in files.items()}
+    """SICK_train, SICK_trial and MNLI with the cosines `warwatch pairs` would compute and the
+    contradiction model's log-odds from ``train_contradiction_model.py`` (out of fold where trained on)."""
+    if not MODEL_OUTPUTS.exists():
+        sys.exit(f"{MODEL_OUTPUTS} is missing: run benchmarks/train_contradiction_model.py first")
+    model = np.load(MODEL_OUTPUTS)
+    rows = rows_of()
     settings = StorySettings()
     texts = sorted({t for rs in rows.values() for a, b, _ in rs for t in (a, b)})
     usable = [t for t in texts if detect_language(t) in (*settings.model_languages, None)]
@@ -76,7 +92,7 @@ def load() -> dict[str, Data]:
         for a, b, _ in rs:
             va, vb = vectors.get(a), vectors.get(b)
             cosines[a, b] = float(np.dot(va, vb)) if va is not None and vb is not None else None
-    return {name: Data.of(rs, cosines) for name, rs in rows.items()}
+    return {name: Data.of(rs, cosines, model[name]) for name, rs in rows.items()}
 
 
 def f1(gold: np.ndarray, pred: np.ndarray) -> float:

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-HELPERS = {"common", "corpus", "monitor_bench", "run_all", "fit_contradiction"}  # shared modules; a fitting tool
+HELPERS = {"common", "corpus", "monitor_bench", "run_all", "fit_contradiction",
+           "train_contradiction_model"}  # shared modules; fitting tools
 
 sys.path.insert(0, str(BENCHMARKS))
 from run_all import BENCHMARKS as LISTED  # noqa: E402

@@ -2,8 +2,16 @@
 
 import pytest
 
+from warwatch.contradiction_model import contradiction_log_odds, load_contradiction_model
 from warwatch.sentence_lexicon import contrast, includes, number, opposite, position, stem, tokens
-from warwatch.sentence_contradiction import features, is_scene, judge
+from warwatch.sentence_contradiction import UNREAD, features, is_scene, judge
+
+
+@pytest.fixture(scope="module")
+def read():
+    """The built-in contradiction model's log-odds for one pair, as `warwatch pairs` computes it."""
+    model = load_contradiction_model()
+    return lambda a, b: float(contradiction_log_odds(model.probabilities([(a, b)]))[0])
 
 
 @pytest.mark.parametrize(
@@ -118,6 +126,11 @@ def test_features(a, b, name, value):
     assert features(a, b, 0.9)[name] == pytest.approx(value)
 
 
+def test_a_pair_the_model_did_not_read_counts_as_its_firmest_no():
+    assert features("The dam held", "The dam broke", None)["model"] == UNREAD
+    assert features("The dam held", "The dam broke", None, 2.5)["model"] == 2.5
+
+
 @pytest.mark.parametrize(
     "a, b, cosine, kind",
     [
@@ -130,10 +143,10 @@ def test_features(a, b, name, value):
         ("Three drones were shot down overnight", "Seven drones were shot down overnight", 0.93, "number"),
     ],
 )
-def test_contradictions_and_their_kind(a, b, cosine, kind):
-    verdict = judge(a, b, cosine)
+def test_contradictions_and_their_kind(read, a, b, cosine, kind):
+    verdict = judge(a, b, cosine, read(a, b))
     assert verdict.contradiction and verdict.kind == kind and verdict.score > 0.5
-    assert judge(b, a, cosine).contradiction  # order does not matter
+    assert judge(b, a, cosine, read(b, a)).contradiction  # order does not matter
 
 
 @pytest.mark.parametrize(
@@ -150,8 +163,8 @@ def test_contradictions_and_their_kind(a, b, cosine, kind):
         ("Rain is falling on the city", "Rain is falling on the city", 1.0),
     ],
 )
-def test_traps_are_not_contradictions(a, b, cosine):
-    verdict = judge(a, b, cosine)
+def test_traps_are_not_contradictions(read, a, b, cosine):
+    verdict = judge(a, b, cosine, read(a, b))
     assert not verdict.contradiction and verdict.kind is None and verdict.score < 0.5
 
 
@@ -160,10 +173,11 @@ def test_traps_are_not_contradictions(a, b, cosine):
     [("Prices did not rise in the capital", "The striker scored twice"),  # a denial about something else
      ("The port is not open", "Farmers expect a record harvest")],
 )
-def test_unrelated_claims_never_contradict(a, b):
-    assert not judge(a, b, 0.05).contradiction
-    assert not judge(a, b, None).contradiction  # no cosine: no shared words means unrelated
+def test_unrelated_claims_never_contradict(read, a, b):
+    assert not judge(a, b, 0.05, read(a, b)).contradiction
+    assert not judge(a, b, None, read(a, b)).contradiction  # no cosine: no shared words means unrelated
 
 
-def test_missing_cosine_still_judges():
-    assert judge("The bridge was destroyed", "The bridge was not destroyed", None).contradiction
+def test_missing_cosine_still_judges(read):
+    a, b = "The bridge was destroyed", "The bridge was not destroyed"
+    assert judge(a, b, None, read(a, b)).contradiction

@@ -236,7 +236,7 @@ def pairs(
     file: str = typer.Argument("-", help="Lines of id<TAB>text_a<TAB>text_b; - for stdin."),
     json_output: bool = typer.Option(False, "--json", help="One JSON object per line on stdout."),
 ) -> None:
-    """Score text pairs: similarity and near-duplicate decision."""
+    """Score text pairs: similarity, near-duplicate decision and contradiction."""
     from warwatch.pairs import read_pairs, score_pairs
 
     settings = load_settings()
@@ -245,9 +245,9 @@ def pairs(
     if json_output:
         sys.stdout.write("".join(r.json() + "\n" for r in results))
         return
-    table = Table("id", "similarity", "duplicate", title="pairs")
+    table = Table("id", "similarity", "duplicate", "contradiction", title="pairs")
     for r in results:
-        table.add_row(r.id, f"{r.similarity:.3f}", "yes" if r.duplicate else "")
+        table.add_row(r.id, f"{r.similarity:.3f}", "yes" if r.duplicate else "", r.kind if r.contradiction else "")
     out.print(table)
 
 
@@ -279,6 +279,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     from warwatch.claims.nli import NliModelError
+    from warwatch.contradiction_model import ContradictionModelError
     from warwatch.delivery import DeliveryAuthError
     from warwatch.embedding import ModelUnavailableError
     from warwatch.pairs import PairsInputError
@@ -288,6 +289,6 @@ def main() -> None:
     try:
         app()
     except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError,
-            PrefectServerError, NliModelError) as exc:
+            PrefectServerError, NliModelError, ContradictionModelError) as exc:
         print(f"warwatch: {exc}", file=sys.stderr)
         sys.exit(2)

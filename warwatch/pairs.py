@@ -1,4 +1,4 @@
-"""Pairs: how similar two texts are, and whether one is a near-identical copy of the other.
+"""Pairs: how similar two texts are, whether one is a near-identical copy of the other, and whether they contradict.
 
 Input lines: ``id<TAB>text_a<TAB>text_b``. Output, one JSON object per line:
 ``{"id", "similarity", "duplicate", "contradiction", "kind"}``.
@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from warwatch.config.settings import StorySettings
+from warwatch.contradiction_model import contradiction_log_odds, load_contradiction_model
 from warwatch.embedding import encode, load_model
 from warwatch.feeds.normalise import detect_language
 from warwatch.sentence_contradiction import judge
@@ -58,10 +59,13 @@ def read_pairs(lines: Iterable[str], name: str) -> list[Pair]:
 
 
 def score_pairs(pairs: list[Pair], settings: StorySettings) -> list[PairResult]:
-    """Embed every distinct text once, then score each pair."""
+    """Embed every distinct text once, read the pairs of usable texts with the contradiction model, then
+    score each pair."""
     texts = sorted({t for p in pairs for t in (p.a, p.b)})
     usable = [t for t in texts if detect_language(t) in (*settings.model_languages, None)]
     vectors = dict(zip(usable, encode(load_model(settings.model_name), usable)))
+    read = sorted({(p.a, p.b) for p in pairs if p.a in vectors and p.b in vectors})
+    odds = dict(zip(read, contradiction_log_odds(load_contradiction_model().probabilities(read)).tolist()))
     features = {t: TextFeatures.of(t) for t in texts}
     params = replace(settings.grouping_params(), duplicate_threshold=settings.paraphrase_threshold,
                      changed_figure_is_copy=True)
@@ -71,7 +75,7 @@ def score_pairs(pairs: list[Pair], settings: StorySettings) -> list[PairResult]:
         cosine = float(np.dot(va, vb)) if va is not None and vb is not None else None
         duplicate, _ = duplicate_score(cosine, features[pair.a], features[pair.b], params)
         similarity = cosine if cosine is not None else _jaccard(features[pair.a], features[pair.b])
-        verdict = judge(pair.a, pair.b, cosine)
+        verdict = judge(pair.a, pair.b, cosine, odds.get((pair.a, pair.b)))
         results.append(PairResult(pair.id, similarity, duplicate, verdict.contradiction, verdict.kind))
     return results
 
