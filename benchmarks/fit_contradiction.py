@@ -7,9 +7,10 @@ One logistic model per regime (scene / claim, see warwatch.sentence_contradictio
 on SICK_train plus the MNLI matched sample; each regime's bias absorbs the threshold that
 maximises F1 on its training pairs, judged as `judge` does (through `decide`, with its
 relatedness and reason requirements). One feature is the built-in contradiction model's
-log-odds: out of fold on SICK_train and MNLI, from the shipped model on SICK_trial. Held-out figures: SICK_trial with the final weights (never
-trained on), and MNLI by 5-fold cross-validation (each fold trained on SICK_train and the other
-four folds). Deterministic: fixed fold seed, no sampling in the fit.
+log-odds: out of fold on SICK_train and MNLI, from the shipped model on SICK_trial. Held-out
+figures: SICK_trial with the final weights (never trained on), and MNLI by 5-fold
+cross-validation (each fold trained on SICK_train and the other four folds). Deterministic:
+fixed fold seed, no sampling in the fit.
 """
 
 from __future__ import annotations

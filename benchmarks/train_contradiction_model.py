@@ -30,7 +30,8 @@ from fit_contradiction import MODEL_OUTPUTS, rows_of
 from peft import LoraConfig, get_peft_model
 from sklearn.model_selection import StratifiedKFold
 
-from warwatch.contradiction_model import ADAPTER_DIR, LABELS, base_model, contradiction_log_odds, tokenize
+from warwatch.contradiction_model import (ADAPTER_DIR, LABELS, base_model, contradiction_log_odds, probabilities,
+                                          tokenize)
 
 RECIPE = {"rank": 16, "alpha": 32, "dropout": 0.05, "lr": 5e-4, "epochs": 3, "batch": 32, "warmup": 0.1, "seed": 0}
 
@@ -67,13 +68,8 @@ def train(rows: list[Row], recipe: dict = RECIPE):
 
 
 def log_odds(tokenizer, model, rows: list[Row]) -> np.ndarray:
-    """The trained model's contradiction log-odds for each row."""
-    out = []
-    with torch.inference_mode():
-        for start in range(0, len(rows), 64):
-            pairs = [(a, b) for a, b, _ in rows[start:start + 64]]
-            out.append(torch.softmax(model(**tokenize(tokenizer, pairs)).logits.double(), -1).numpy())
-    return contradiction_log_odds(np.concatenate(out))
+    """The trained model's contradiction log-odds for each row, read as `warwatch pairs` reads them."""
+    return contradiction_log_odds(probabilities(tokenizer, model, [(a, b) for a, b, _ in rows]))
 
 
 def save_adapter(model) -> None:

