@@ -228,13 +228,14 @@ def _read(path: Path) -> tuple[Index | None, dict[int, tuple[int, int]], int]:
 
 def _write(path: Path, graph: Index, keys: np.ndarray, labels: np.ndarray, fingerprints: np.ndarray,
            next_label: int) -> None:
-    """The graph file and its rows' ``.npz`` beside it, each renamed into place under a lock that readers
-    take too (two runs saving at once must not leave one's rows with the other's graph)."""
+    """The graph file and its rows' ``.npz`` beside it, written and renamed into place under a lock that
+    readers take too (two runs saving at once must not leave one's rows with the other's graph). The
+    temporary files have one name each, so what a writer killed mid-save left is overwritten next time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    rows_tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    graph.save(str(tmp))
-    np.savez(rows_tmp, keys=keys, labels=labels, fingerprints=fingerprints, next_label=next_label)
+    tmp = path.with_name(f"{path.name}.tmp")
+    rows_tmp = path.with_name(f"{path.stem}.tmp.npz")
     with FileLock(path.with_suffix(".lock")):
+        graph.save(str(tmp))
+        np.savez(rows_tmp, keys=keys, labels=labels, fingerprints=fingerprints, next_label=next_label)
         os.replace(rows_tmp, path.with_suffix(".npz"))
         os.replace(tmp, path)
