@@ -29,6 +29,8 @@ ADAPTER_DIR = Path(__file__).resolve().parent / "models" / "contradiction"
 LABELS = ("contradiction", "entailment", "neutral")
 #: Longest pair, in tokens (both sentences); a longer pair loses the end of its longer side.
 MAX_TOKENS = 128
+#: Log-odds are clipped to ± this.
+LOG_ODDS_LIMIT = 10.0
 
 
 class ContradictionModelError(RuntimeError):
@@ -100,9 +102,9 @@ def probabilities(tokenizer, model: torch.nn.Module, pairs: list[tuple[str, str]
 
 
 def contradiction_log_odds(probabilities: np.ndarray) -> np.ndarray:
-    """log(p / (1 - p)) of the contradiction column, clipped to ±10 (the judge's model feature)."""
+    """log(p / (1 - p)) of the contradiction column, clipped to ±:data:`LOG_ODDS_LIMIT` (the judge's model feature)."""
     p = np.clip(probabilities[:, LABELS.index("contradiction")], 1e-10, 1 - 1e-10)
-    return np.clip(np.log(p / (1 - p)), -10.0, 10.0)
+    return np.clip(np.log(p / (1 - p)), -LOG_ODDS_LIMIT, LOG_ODDS_LIMIT)
 
 
 @cache

@@ -22,6 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from warwatch.contradiction_model import LOG_ODDS_LIMIT
 from warwatch.sentence_lexicon import (NEGATIONS, STOPWORDS, contrast, includes, number, opposite, position, stem,
                                        tokens)
 
@@ -35,7 +36,7 @@ PARTICLES = frozenset({"in", "into", "inside", "out", "outside", "on", "onto", "
                        "along", "near", "toward", "towards", "away", "about", "for", "of", "with", "without"})
 
 #: The model feature of a pair the contradiction model did not read: its lowest log-odds.
-UNREAD = -10.0
+UNREAD = -LOG_ODDS_LIMIT
 
 _PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|being)\b(?:\s+(?:not|n't))?(?:\s+\w+ly)?\s+\w+ing\b", re.I)
 
