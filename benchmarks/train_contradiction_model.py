@@ -1,6 +1,6 @@
 """Train the built-in contradiction model's LoRA adapter on the dev NLI data.
 
-    python benchmarks/train_contradiction_model.py   # about 20 min on 2 cores; writes warwatch/models/contradiction
+    python benchmarks/train_contradiction_model.py   # about 25 min on 2 cores; writes warwatch/models/contradiction
 
 The pool is SICK_train plus the MNLI matched sample (three labels); SICK_trial is never
 trained on. The script trains the adapter four times with the same recipe: on each two
@@ -98,8 +98,8 @@ def main() -> None:
     trial = log_odds(tokenizer, model, rows["SICK_trial"])
     save_adapter(model)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    np.savez(MODEL_OUTPUTS, SICK_train=oof[:len(rows["SICK_train"])], MNLI=oof[len(rows["SICK_train"]):], SICK_trial=trial,
-             recipe=json.dumps(RECIPE))
+    sick = len(rows["SICK_train"])
+    np.savez(MODEL_OUTPUTS, SICK_train=oof[:sick], MNLI=oof[sick:], SICK_trial=trial, recipe=json.dumps(RECIPE))
     gold = np.array([label == "contradiction" for _, _, label in rows["SICK_trial"]])
     predicted = trial > 0
     tp = int((gold & predicted).sum())

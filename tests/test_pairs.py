@@ -54,9 +54,9 @@ def test_missing_adapter_is_one_clear_error(tmp_path: Path):
         ContradictionModel(adapter_dir=tmp_path / "nowhere")
 
 
-def pairs_command(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess:
+def pairs_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "warwatch", "pairs", *args], input=stdin, capture_output=True,
-                          text=True, cwd=cwd, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300)
+                          text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300)
 
 
 def test_pairs_json_has_the_contract_fields():
