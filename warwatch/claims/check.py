@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.extract import Claim
+from warwatch.claims.history import ClaimHistory
 
 
 Judge = Callable[[Claim, Claim], Verdict | None]
@@ -25,20 +26,18 @@ class Finding:
     verdict: Verdict
 
 
-def check_article(new: Sequence[tuple[Hashable, Claim]], earlier: Sequence[tuple[Hashable, Claim]],
-                  disputes: Disputes, second_opinion: Judge | None = None) -> list[Finding]:
-    """Contradictions of ``new`` (one article's claims) with each other and with ``earlier`` claims
-    (most relevant first). ``disputes`` holds the pairs already reported and grows with each finding."""
+def check_article(new: Sequence[tuple[Hashable, Claim]], story: ClaimHistory, disputes: Disputes,
+                  second_opinion: Judge | None = None, others: Sequence[tuple[Hashable, Claim]] = ()) -> list[Finding]:
+    """Contradictions of ``new`` (one article's claims) with each other, with the ``story``'s earlier claims (newest
+    first) and then with ``others`` (claims of other stories, most relevant first). ``disputes`` holds the pairs
+    already reported and grows with each finding."""
     findings = []
-    comparable: dict[str, list[tuple[Hashable, Claim]]] = {}  # earlier claims of a partner kind, by kind
     for i, (key, claim) in enumerate(new):
         for other_key, other in new[:i]:
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
                 findings += _accept(key, claim, other_key, other, disputes, second_opinion)
-        if claim.kind not in comparable:
-            kinds = partners(claim.kind)
-            comparable[claim.kind] = [(k, c) for k, c in earlier if c.kind in kinds]
-        for other_key, other in comparable[claim.kind]:
+        kinds = partners(claim.kind)
+        for other_key, other in [*story.comparable(claim), *((k, c) for k, c in others if c.kind in kinds)]:
             if found := _accept(key, claim, other_key, other, disputes, second_opinion):
                 findings += found
                 break

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.extract import Claim, extract_claims
+from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
@@ -34,8 +35,9 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
                  progress: Callable[[int], None] | None = None, index_file: Path | None = None) -> list[int]:
     """Check every grouped article not checked yet, in published order; return the new contradictions' ids.
 
-    All pending articles' claims are extracted first and their sentences encoded in one batch (a batch
-    per article costs several times more in the model); then each article is compared in order. With
+    All pending articles' claims are extracted first, their sentences encoded in one batch (a batch per
+    article costs several times more in the model) and stored in one statement; then each article is
+    compared in order. With
     ``index_file``, an approximate index's graph of the claim window is kept there between runs.
     """
     pending = session.scalars(
@@ -51,10 +53,11 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory(index_file)))
     if pending:
         run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
+    stored = _store_claims(session, [a for a in pending if extracted.get(a.id)], extracted, model)
     found: list[Contradiction] = []
     for done, article in enumerate(pending, 1):
-        if extracted.get(article.id):
-            found += run.check(article, _store_claims(session, article, extracted[article.id], model))
+        if article.id in stored:
+            found += run.check(article, stored[article.id])
         if progress:
             progress(done)
     for article in pending:  # marked and recorded together at the end: one flush instead of one per article
@@ -81,14 +84,22 @@ def nli_judge(settings: ClaimSettings) -> Judge | None:
     return judge
 
 
-def _store_claims(session: Session, article: Article, extracted: list[Claim], model: str) -> list[tuple[int, Claim]]:
-    """Insert an article's claims in one statement (their ids are needed at once); return them with their ids."""
-    table = ClaimRow.__table__  # a Core insert: the ORM bulk insert costs twice as much per statement
+def _store_claims(session: Session, articles: list[Article], extracted: dict[int, list[Claim]],
+                  model: str) -> dict[int, list[tuple[int, Claim]]]:
+    """Insert the articles' claims in one statement, in article order (so ids rise with it, as the story history
+    read by id expects); return each article's claims with their ids."""
+    table = ClaimRow.__table__  # a Core insert: the ORM bulk insert costs twice as much per row
+    rows = [(a, c) for a in articles for c in extracted[a.id]]
+    if not rows:
+        return {}
     ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), [
-        {"article_id": article.id, "story_id": article.story_id, "kind": c.kind, "text": c.text,
-         "published": article.published, "embedding_key": embedding_key(model, c.text), "facts": c.facts()}
-        for c in extracted]).all()
-    return list(zip(ids, extracted))
+        {"article_id": a.id, "story_id": a.story_id, "kind": c.kind, "text": c.text,
+         "published": a.published, "embedding_key": embedding_key(model, c.text), "facts": c.facts()}
+        for a, c in rows]).all()
+    stored: dict[int, list[tuple[int, Claim]]] = {}
+    for claim_id, (article, claim) in zip(ids, rows):
+        stored.setdefault(article.id, []).append((claim_id, claim))
+    return stored
 
 
 class _Run:
@@ -98,7 +109,7 @@ class _Run:
                  vectors: dict[str, np.ndarray], window: ClaimWindow) -> None:
         self.session, self.settings, self.second_opinion = session, settings, second_opinion
         self.vectors = vectors  # the new claims' sentence vectors, by text
-        self.history: dict[int | None, list[tuple[int, Claim]]] = {}  # oldest first
+        self.history: dict[int | None, ClaimHistory] = {}
         self.disputes: dict[int | None, Disputes] = {}
         self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
 
@@ -113,15 +124,16 @@ class _Run:
         """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions."""
         story = article.story_id
         if story not in self.history:
-            self.history[story] = _story_claims(self.session, story, stored[0][0])
+            self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0]))
             self.disputes[story] = Disputes(_known_disputes(self.session, story))
         vectors = [self.vectors[claim.text] for _, claim in stored]
-        earlier = [*reversed(self.history[story]), *self._other_stories(article, stored, vectors)]
+        others = self._other_stories(article, stored, vectors)
         found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
                                kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
-                 for finding in check_article(stored, earlier, self.disputes[story], self.second_opinion)]
-        self.history[story] += stored
+                 for finding in check_article(stored, self.history[story], self.disputes[story], self.second_opinion,
+                                              others)]
         for (claim_id, claim), vector in zip(stored, vectors):
+            self.history[story].add(claim_id, claim)
             self.window.add(claim_id, story, article.published, claim, vector)
         return found
 

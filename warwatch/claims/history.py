@@ -1,0 +1,67 @@
+"""A story's claims, kept by what :func:`~warwatch.claims.compare.compare` can relate, newest first.
+
+A long-running story (a month of strikes on many cities) holds thousands of claims, and most of
+them cannot bear on a new one: another kind, another place's control, a count for another day.
+Keeping them apart by kind and by that scope lets a new claim meet only the claims ``compare``
+might not find unrelated, so the cost of checking a claim follows the claims it could dispute,
+not the length of the story.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable, Iterable
+from datetime import date, timedelta
+
+from warwatch.claims.compare import partners
+from warwatch.claims.extract import Claim
+from warwatch.claims.lexicon import CUMULATIVE
+
+Scope = str | date | None
+Entry = tuple[int, Hashable, Claim]  # (order added, key, claim)
+
+
+def scope(claim: Claim) -> Scope:
+    """What must match for ``compare`` to relate two claims of this kind: a control claim's place, a one-day
+    count's day; None when nothing does (or the claim does not say)."""
+    if claim.kind == "control":
+        return claim.subject.lower() if claim.subject else None
+    if claim.is_quantity and claim.kind not in CUMULATIVE:
+        return claim.refers_to
+    return None
+
+
+class ClaimHistory:
+    """Claims added oldest first; :meth:`comparable` returns, newest first, those a new claim may relate to."""
+
+    def __init__(self, claims: Iterable[tuple[Hashable, Claim]] = ()) -> None:
+        self._kinds: dict[str, dict[Scope, list[Entry]]] = {}
+        self._added = 0
+        for key, claim in claims:
+            self.add(key, claim)
+
+    def add(self, key: Hashable, claim: Claim) -> None:
+        self._kinds.setdefault(claim.kind, {}).setdefault(scope(claim), []).append((self._added, key, claim))
+        self._added += 1
+
+    def comparable(self, claim: Claim) -> list[tuple[Hashable, Claim]]:
+        """The claims of a partner kind whose scope matches (an unstated scope matches any), newest first."""
+        lists = []
+        own = scope(claim)
+        for kind in partners(claim.kind):
+            by_scope = self._kinds.get(kind, {})
+            if kind != claim.kind or own is None:
+                lists += by_scope.values()
+            else:
+                lists += [by_scope[s] for s in _matching(own) if s in by_scope]
+        if len(lists) == 1:
+            return [(key, other) for _, key, other in reversed(lists[0])]
+        merged = heapq.merge(*(reversed(entries) for entries in lists), key=lambda entry: -entry[0])
+        return [(key, other) for _, key, other in merged]
+
+
+def _matching(own: str | date) -> list[Scope]:
+    """The scopes ``compare`` relates to ``own``: the same place, a day either side, or none stated."""
+    if isinstance(own, date):
+        return [own - timedelta(days=1), own, own + timedelta(days=1), None]
+    return [own, None]
