@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 import warwatch.stories.vectors as vectors_module
 from warwatch.config.settings import load_settings
 from warwatch.embedding import embedding_text, encode, load_model
+from warwatch.feeds.normalise import detect_language
 from warwatch.replay import load, replay
 from warwatch.store.db import session
 from warwatch.store.models import Claim, Contradiction
@@ -44,6 +45,7 @@ def main() -> None:
     settings = load_settings()
     model = load_model(settings.stories.model_name)
     encode(model, ["warm-up sentence"] * 64)
+    detect_language("a warm-up sentence for the language identifier")  # its model loads once, as the encoder's
     inside = []
     real_encode = vectors_module.encode
 
