@@ -140,7 +140,7 @@ class ClaimSettings(BaseModel):
     """How claims are compared with earlier reports."""
 
     window_hours: float = 240.0
-    """Claims in other stories are compared only within this many hours."""
+    """A claim is compared only with claims published at most this many hours before it (in its story and others)."""
     cross_story_similarity: float = 0.75
     """Cosine between claim sentences needed to compare claims from different stories."""
     nli_model: str | None = None

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warwatch.claims.check import Disputes, check_article
-from warwatch.claims.history import ClaimHistory
 from warwatch.claims.compare import compare
 from warwatch.claims.extract import _BLANK_LINE, Claim, _sentences, extract_claims
+from warwatch.claims.history import ClaimHistory
 from warwatch.claims.quantities import find_figures, normalise_numbers
 
 MON = datetime(2024, 8, 12, 15, tzinfo=timezone.utc)  # a Monday
@@ -223,6 +223,36 @@ def test_a_second_opinion_is_asked_only_when_the_rules_find_nothing():
     check_article([(1, one("40 soldiers were killed."))], earlier, Disputes(), judge)  # the rules decide
     check_article([(2, one("13 soldiers were killed."))], earlier, Disputes(), judge)  # consistent: asked
     assert asked == [("13 soldiers were killed.", "12 soldiers were killed.")]
+
+
+HISTORY = ["Russia says it took Marinka.", "Fighting goes on in Marinka, Kyiv says.", "Russia says it took Avdiivka.",
+           "On Sunday 40 drones were shot down.", "On Monday 90 drones were shot down.", "On 1 August 12 drones were shot down.",
+           "45 drones were shot down.", "12 soldiers were killed.", "40 soldiers were killed.", "The crew was fully evacuated.",
+           "27 sailors are missing.", "Kyiv blames Russia for the blast.", "Two tanks were destroyed."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(HISTORY), st.integers(0, 14 * 24)), min_size=1, max_size=12),
+       st.sampled_from(HISTORY), st.integers(0, 14 * 24))
+def test_a_story_history_leaves_out_only_claims_compare_finds_unrelated_or_outside_the_window(earlier, sentence, hour):
+    window = timedelta(days=10)
+    stored = [c for text, h in earlier for c in claims(text, published=MON + timedelta(hours=h))]
+    history = ClaimHistory(enumerate(stored), window)
+    for claim in claims(sentence, published=MON + timedelta(hours=hour)):
+        comparable = history.comparable(claim)
+        keys = [key for key, _ in comparable]
+        assert [stored[k].published for k in keys] == sorted((stored[k].published for k in keys), reverse=True)
+        for key, other in enumerate(stored):
+            if key not in keys and other.published >= claim.published - window:
+                assert compare(claim, other, explain=False).relation == "unrelated", (claim, other)
+
+
+def test_a_story_history_keeps_a_late_articles_claims_in_published_order():
+    history = ClaimHistory(window=timedelta(days=10))
+    history.add("new", one("12 soldiers were killed.", WEEK))
+    history.add("late", one("14 soldiers were killed.", LATER))  # published before, arrived after
+    history.add("old", one("10 soldiers were killed.", WEEK - timedelta(days=11)))
+    assert [key for key, _ in history.comparable(one("20 soldiers were killed.", WEEK))] == ["new", "late"]
 
 
 PIECES = ["Dr. Smith said 3 were killed.", "It fell.", "It fell. ", "U.S. officials denied it", "“Kyiv holds.” ",

@@ -3,22 +3,26 @@
 A long-running story (a month of strikes on many cities) holds thousands of claims, and most of
 them cannot bear on a new one: another kind, another place's control, a count for another day.
 Keeping them apart by kind and by that scope lets a new claim meet only the claims ``compare``
-might not find unrelated, so the cost of checking a claim follows the claims it could dispute,
-not the length of the story.
+might not find unrelated, and a time window (the claim stage's ``window_hours``, as for other
+stories' claims) bounds how far back, so the cost of checking a claim follows the claims it
+could dispute, not the length of the story.
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import math
 from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
+from itertools import takewhile
 
 from warwatch.claims.compare import partners
 from warwatch.claims.extract import Claim
 from warwatch.claims.lexicon import CUMULATIVE
 
 Scope = str | date | None
-Entry = tuple[int, Hashable, Claim]  # (order added, key, claim)
+Entry = tuple[float, int, Hashable, Claim]  # (published timestamp, order added, key, claim)
 
 
 def scope(claim: Claim) -> Scope:
@@ -32,16 +36,19 @@ def scope(claim: Claim) -> Scope:
 
 
 class ClaimHistory:
-    """Claims added oldest first; :meth:`comparable` returns, newest first, those a new claim may relate to."""
+    """Claims kept in published order (a late article's claims find their place); :meth:`comparable` returns,
+    newest first, those a new claim may relate to, published at most ``window`` before it (None: any time)."""
 
-    def __init__(self, claims: Iterable[tuple[Hashable, Claim]] = ()) -> None:
+    def __init__(self, claims: Iterable[tuple[Hashable, Claim]] = (), window: timedelta | None = None) -> None:
         self._kinds: dict[str, dict[Scope, list[Entry]]] = {}
         self._added = 0
+        self.window = window
         for key, claim in claims:
             self.add(key, claim)
 
     def add(self, key: Hashable, claim: Claim) -> None:
-        self._kinds.setdefault(claim.kind, {}).setdefault(scope(claim), []).append((self._added, key, claim))
+        entries = self._kinds.setdefault(claim.kind, {}).setdefault(scope(claim), [])
+        bisect.insort(entries, (claim.published.timestamp(), self._added, key, claim))  # appends when in order
         self._added += 1
 
     def comparable(self, claim: Claim) -> list[tuple[Hashable, Claim]]:
@@ -54,10 +61,10 @@ class ClaimHistory:
                 lists += by_scope.values()
             else:
                 lists += [by_scope[s] for s in _matching(own) if s in by_scope]
-        if len(lists) == 1:
-            return [(key, other) for _, key, other in reversed(lists[0])]
-        merged = heapq.merge(*(reversed(entries) for entries in lists), key=lambda entry: -entry[0])
-        return [(key, other) for _, key, other in merged]
+        merged = reversed(lists[0]) if len(lists) == 1 else \
+            heapq.merge(*(reversed(entries) for entries in lists), key=lambda entry: (-entry[0], -entry[1]))
+        since = (claim.published - self.window).timestamp() if self.window is not None else -math.inf
+        return [(key, other) for _, _, key, other in takewhile(lambda entry: entry[0] >= since, merged)]
 
 
 def _matching(own: str | date) -> list[Scope]:

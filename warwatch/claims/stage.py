@@ -124,7 +124,8 @@ class _Run:
         """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions."""
         story = article.story_id
         if story not in self.history:
-            self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0]))
+            self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0]),
+                                               timedelta(hours=self.settings.window_hours))
             self.disputes[story] = Disputes(_known_disputes(self.session, story))
         vectors = [self.vectors[claim.text] for _, claim in stored]
         others = self._other_stories(article, stored, vectors)

@@ -161,7 +161,7 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     if primary:
         return primary
     sample = text[:_DETECT_CHARS]
-    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < _MIN_LETTERS:
         return None
     return _identifier().classify(sample)[0]
 

@@ -217,8 +217,9 @@ class TextFeatures:
 
 def _lexical(a: TextFeatures, b: TextFeatures) -> tuple[float, int, int]:
     """(trigram Jaccard, numbers not shared, new content words on the more novel side)."""
-    union = len(a.trigrams | b.trigrams)
-    jaccard = len(a.trigrams & b.trigrams) / union if union else 0.0
+    shared = len(a.trigrams & b.trigrams)
+    union = len(a.trigrams) + len(b.trigrams) - shared
+    jaccard = shared / union if union else 0.0
     numbers = len(a.numbers ^ b.numbers)
     novel = max(len(a.content - b.content), len(b.content - a.content))
     return jaccard, numbers, novel
@@ -239,7 +240,7 @@ def duplicate_score(
     if a.norm and a.norm == b.norm:
         return True, 1.0 + params.overlap_weight if cosine is not None else 1.0
     jaccard, numbers, novel = _lexical(a, b)
-    possible = params.changed_figure_is_copy or not (a.numbers - b.numbers and b.numbers - a.numbers)
+    possible = params.changed_figure_is_copy or not _figure_changed(a, b)
     if cosine is None:
         score = jaccard - params.number_penalty * numbers
         return possible and score >= params.lexical_duplicate_threshold, score
@@ -250,6 +251,11 @@ def duplicate_score(
         - params.novel_word_penalty * novel
     )
     return possible and score >= params.duplicate_threshold, score
+
+
+def _figure_changed(a: TextFeatures, b: TextFeatures) -> bool:
+    """Whether each text has a figure the other lacks (one figure replaced by another)."""
+    return bool(a.numbers - b.numbers and b.numbers - a.numbers)
 
 
 def is_near_duplicate(
@@ -502,8 +508,11 @@ class StoryGrouper:
         has_vec = self._members.col("has_vec")
         times = self._members.col("time")
         for j, i in enumerate(cand.tolist()):
+            other = self._member_text[i]
+            if not self.params.changed_figure_is_copy and text.norm != other.norm and _figure_changed(text, other):
+                continue  # never a copy (duplicate_score's rule): not worth its trigram overlap
             cosine = float(cosines[j]) if cosines is not None and has_vec[i] else None
-            ok, score = duplicate_score(cosine, text, self._member_text[i], self.params)
+            ok, score = duplicate_score(cosine, text, other, self.params)
             if ok and (best is None or (times[i], i) < (times[best], best)):
                 best, best_score = i, score
         return best, best_score
