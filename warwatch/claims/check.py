@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.extract import Claim
-from warwatch.claims.history import ClaimHistory
+from warwatch.claims.history import ClaimHistory, Scope, in_scope, scope
 
 
 Judge = Callable[[Claim, Claim], Verdict | None]
@@ -71,13 +71,17 @@ class Disputes:
     """
 
     def __init__(self, pairs: Iterable[tuple[Claim, Claim]] = ()) -> None:
-        self.pairs = list(pairs)
+        self.pairs: list[tuple[Claim, Claim]] = []
+        self._scopes: list[tuple[Scope, Scope]] = []
+        for claim, other in pairs:
+            self.add(claim, other)
         # by object id, keeping the claim so its id is not reused: (claim, disputes seen, agrees-with-first
         # mask, agrees-with-second mask); compare(claim, side).agrees with the claim as the new report
         self._sides: dict[int, tuple[Claim, int, int, int]] = {}
 
     def add(self, claim: Claim, other: Claim) -> None:
         self.pairs.append((claim, other))
+        self._scopes.append((scope(claim), scope(other)))
 
     def known(self, claim: Claim, other: Claim) -> bool:
         """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""
@@ -89,12 +93,12 @@ class Disputes:
         _, done, first, second = self._sides.get(id(claim), (claim, 0, 0, 0))
         if done == len(self.pairs):
             return first, second
-        kinds = partners(claim.kind)  # sides of other kinds are unrelated, so never agree
+        kinds, own = partners(claim.kind), scope(claim)  # sides compare cannot relate never agree
         for i in range(done, len(self.pairs)):
-            a, b = self.pairs[i]
-            if a.kind in kinds:
+            (a, b), (scope_a, scope_b) = self.pairs[i], self._scopes[i]
+            if a.kind in kinds and (a.kind != claim.kind or in_scope(own, scope_a)):
                 first |= compare(claim, a, explain=False).agrees << i
-            if b.kind in kinds:
+            if b.kind in kinds and (b.kind != claim.kind or in_scope(own, scope_b)):
                 second |= compare(claim, b, explain=False).agrees << i
         self._sides[id(claim)] = (claim, len(self.pairs), first, second)
         return first, second
