@@ -37,6 +37,8 @@ class Verdict:
 
 UNRELATED = Verdict("unrelated")
 CONSISTENT = Verdict("consistent")
+UPDATE = Verdict("update")                                  # the unexplained verdicts of figures (explain=False):
+FIGURES_DISAGREE = Verdict("contradiction", "quantity")     # made once, as a pair is compared over and over
 
 
 def partners(kind: str) -> set[str]:
@@ -81,12 +83,13 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     higher, lower = (new, old) if new_higher else (old, new)
     ratio = 1.0 if overlap else (lo_new / max(hi_old, 1e-9) if new_higher else lo_old / max(hi_new, 1e-9))
     if higher is new and new.kind in CUMULATIVE and _update(new, old, ratio):
+        if not explain:
+            return UPDATE
         days = (new.published - old.published).total_seconds() / 86400
-        return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count"
-                       if explain else "")
+        return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count")
     if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
         return CONSISTENT
-    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower) if explain else "")
+    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower)) if explain else FIGURES_DISAGREE
 
 
 def _update(new: Claim, old: Claim, ratio: float) -> bool:

@@ -57,7 +57,10 @@ class ClaimHistory:
         own = scope(claim)
         for kind in partners(claim.kind):
             by_scope = self._kinds.get(kind, {})
-            lists += [entries for theirs, entries in by_scope.items() if kind != claim.kind or in_scope(own, theirs)]
+            if kind != claim.kind or own is None:
+                lists += by_scope.values()
+            else:
+                lists += [by_scope[theirs] for theirs in _matching(own) if theirs in by_scope]
         merged = reversed(lists[0]) if len(lists) == 1 else \
             heapq.merge(*(reversed(entries) for entries in lists), key=lambda entry: (-entry[0], -entry[1]))
         since = (claim.published - self.window).timestamp() if self.window is not None else -math.inf
@@ -65,10 +68,12 @@ class ClaimHistory:
 
 
 def in_scope(own: Scope, theirs: Scope) -> bool:
-    """Whether ``compare`` can relate two claims of one kind with these scopes: the same place, a day either side,
-    or one not stated."""
-    if own is None or theirs is None:
-        return True
-    if isinstance(own, date) and isinstance(theirs, date):
-        return abs((own - theirs).days) <= 1
-    return own == theirs
+    """Whether ``compare`` can relate two claims of one kind with these scopes."""
+    return own is None or theirs in _matching(own)
+
+
+def _matching(own: str | date) -> list[Scope]:
+    """The scopes ``compare`` relates to ``own``: the same place, a day either side, or none stated."""
+    if isinstance(own, date):
+        return [own - timedelta(days=1), own, own + timedelta(days=1), None]
+    return [own, None]

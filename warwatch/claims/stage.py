@@ -127,24 +127,23 @@ class _Run:
             self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0]),
                                                timedelta(hours=self.settings.window_hours))
             self.disputes[story] = Disputes(_known_disputes(self.session, story))
-        vectors = [self.vectors[claim.text] for _, claim in stored]
-        others = self._other_stories(article, stored, vectors)
+        others = self._other_stories(article, stored)
         found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
                                kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
                  for finding in check_article(stored, self.history[story], self.disputes[story], self.second_opinion,
                                               others)]
-        for (claim_id, claim), vector in zip(stored, vectors):
+        for claim_id, claim in stored:
             self.history[story].add(claim_id, claim)
-            self.window.add(claim_id, story, article.published, claim, vector)
+            self.window.add(claim_id, story, article.published, claim, self.vectors[claim.text])
         return found
 
-    def _other_stories(self, article: Article, stored: list[tuple[int, Claim]],
-                       vectors: list[np.ndarray]) -> list[tuple[int, Claim]]:
+    def _other_stories(self, article: Article, stored: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
         """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
         since = article.published - timedelta(hours=self.settings.window_hours)
         self.window.forget_before(since)
+        sentences = dict.fromkeys(claim.text for _, claim in stored)  # a sentence with several claims: searched once
         return self.window.neighbours(
-            vectors, story_id=article.story_id, since=since,
+            [self.vectors[text] for text in sentences], story_id=article.story_id, since=since,
             kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
