@@ -37,8 +37,8 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
 
     All pending articles' claims are extracted first, their sentences encoded in one batch (a batch per
     article costs several times more in the model) and stored in one statement; then each article is
-    compared in order. With
-    ``index_file``, an approximate index's graph of the claim window is kept there between runs.
+    compared in order. With ``index_file``, an approximate index's graph of the claim window is kept
+    there between runs.
     """
     pending = session.scalars(
         select(Article).where(Article.claims_checked.is_(False), Article.story_id.is_not(None))
@@ -124,8 +124,9 @@ class _Run:
         """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions."""
         story = article.story_id
         if story not in self.history:
-            self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0]),
-                                               timedelta(hours=self.settings.window_hours))
+            window = timedelta(hours=self.settings.window_hours)  # no later article looks back further
+            self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0], article.published - window),
+                                               window)
             self.disputes[story] = Disputes(_known_disputes(self.session, story))
         others = self._other_stories(article, stored)
         found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
@@ -148,10 +149,10 @@ class _Run:
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
 
-def _story_claims(session: Session, story_id: int | None, before_id: int) -> list[tuple[int, Claim]]:
-    """The story's claims stored before ``before_id``, oldest first."""
+def _story_claims(session: Session, story_id: int | None, before_id: int, since: datetime) -> list[tuple[int, Claim]]:
+    """The story's claims stored before ``before_id`` and published since ``since``, oldest first."""
     rows = session.scalars(
-        select(ClaimRow).where(ClaimRow.story_id == story_id, ClaimRow.id < before_id)
+        select(ClaimRow).where(ClaimRow.story_id == story_id, ClaimRow.id < before_id, ClaimRow.published >= since)
         .order_by(ClaimRow.published, ClaimRow.id)
     ).all()
     return [(row.id, Claim.from_facts(row.facts)) for row in rows]
