@@ -5,7 +5,8 @@ language detection, story grouping, claim extraction, claim-sentence encoding, c
 baseline encodes the same texts with the same model in this process: every distinct article
 embedding text and every distinct claim sentence the run stored. The article encoding is timed before and
 after the replay, the claim sentences twice after it, and each pair averaged. The replay's own
-encoding time is measured too, so the table shows where the rest goes.
+encoding time is measured too, and the time outside the model by part (storing with language
+detection, the story stage, claim extraction, comparison, the rest of the claim stage).
 
     python benchmarks/pipeline_speed.py [--articles N]    # writes benchmarks/results/pipeline_speed.json
 """
@@ -15,12 +16,17 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
+from unittest import mock
 
 import corpus
 from common import row, save
 from sqlalchemy import func, select
 
+import warwatch.claims.stage as stage_module
+import warwatch.replay as replay_module
 import warwatch.stories.vectors as vectors_module
 from warwatch.config.settings import load_settings
 from warwatch.embedding import embedding_text, encode, load_model
@@ -38,6 +44,31 @@ def timed(fn, *args) -> float:
     return time.perf_counter() - start
 
 
+class Clock:
+    """Seconds spent in patched functions, and the encoding done inside each (the replay's own encoding)."""
+
+    def __init__(self) -> None:
+        self.encoding = 0.0
+        self.spent: Counter[str] = Counter()
+        self.encoding_in: Counter[str] = Counter()
+
+    def wrap(self, fn, label: str):
+        def timed_call(*args, **kwargs):
+            start, encoding = time.perf_counter(), self.encoding
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                self.spent[label] += elapsed
+                self.encoding_in[label] += self.encoding - encoding
+                if label == "encode":
+                    self.encoding += elapsed
+        return timed_call
+
+    def outside(self, label: str) -> float:
+        return self.spent[label] - self.encoding_in[label]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=2000)
@@ -46,33 +77,36 @@ def main() -> None:
     model = load_model(settings.stories.model_name)
     encode(model, ["warm-up sentence"] * 64)
     detect_language("a warm-up sentence for the language identifier")  # its model loads once, as the encoder's
-    inside = []
-    real_encode = vectors_module.encode
-
-    def counting_encode(m, texts):  # the replay's own encoding time
-        start = time.perf_counter()
-        try:
-            return real_encode(m, texts)
-        finally:
-            inside.append(time.perf_counter() - start)
-
+    clock = Clock()
+    patches = [(vectors_module, "encode", "encode"), (replay_module, "assign_stories", "story stage"),
+               (replay_module, "check_claims", "claim stage"), (stage_module, "extract_claims", "claim extraction"),
+               (stage_module, "check_article", "claim comparison")]
     with tempfile.TemporaryDirectory() as tmp:
         articles = load(corpus.write(Path(tmp) / "corpus.jsonl", count))
         texts = sorted({embedding_text(a.title, a.text) for a in articles})  # reprints are embedded once
         articles_before = timed(encode, model, texts)
-        vectors_module.encode = counting_encode
-        start = time.perf_counter()
-        with session(f"sqlite:///{Path(tmp) / 'replay.db'}") as s:
-            replay(s, articles, settings)
-            pipeline = time.perf_counter() - start
-            claims = sorted(set(s.scalars(select(Claim.text))))
-            contradictions = s.scalar(select(func.count()).select_from(Contradiction))
-        vectors_module.encode = real_encode
+        with ExitStack() as patched:
+            for module, name, label in patches:
+                patched.enter_context(mock.patch.object(module, name, clock.wrap(getattr(module, name), label)))
+            start = time.perf_counter()
+            with session(f"sqlite:///{Path(tmp) / 'replay.db'}") as s:
+                replay(s, articles, settings)
+                pipeline = time.perf_counter() - start
+                claims = sorted(set(s.scalars(select(Claim.text))))
+                contradictions = s.scalar(select(func.count()).select_from(Contradiction))
         articles_after = timed(encode, model, texts)
         claims_s = (timed(encode, model, claims) + timed(encode, model, claims)) / 2
     baseline = (articles_before + articles_after) / 2 + claims_s
     ratio = pipeline / baseline
-    encoding_inside = sum(inside)
+    encoding_inside = clock.encoding
+    parts = {  # the replay's time outside the model, by where it goes
+        "store_language_events": pipeline - clock.spent["story stage"] - clock.spent["claim stage"],
+        "story_stage": clock.outside("story stage"),
+        "claim_extraction": clock.spent["claim extraction"],
+        "claim_comparison": clock.spent["claim comparison"],
+        "claim_stage_rest": clock.outside("claim stage") - clock.spent["claim extraction"]
+        - clock.spent["claim comparison"],
+    }
     save("pipeline_speed", {
         "articles": count,
         "claim_sentences": len(claims),
@@ -82,6 +116,7 @@ def main() -> None:
         "replay_seconds": round(pipeline, 2),
         "replay_encoding_seconds": round(encoding_inside, 2),
         "replay_other_seconds": round(pipeline - encoding_inside, 2),
+        "replay_other_seconds_by_part": {name: round(seconds, 2) for name, seconds in parts.items()},
         "ratio_replay_to_encode": round(ratio, 3),
         "target_ratio": TARGET,
     }, table=[
