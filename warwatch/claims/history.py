@@ -15,6 +15,7 @@ import heapq
 import math
 from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import takewhile
 
 from warwatch.claims.compare import partners
@@ -72,8 +73,9 @@ def in_scope(own: Scope, theirs: Scope) -> bool:
     return own is None or theirs in _matching(own)
 
 
-def _matching(own: str | date) -> list[Scope]:
+@lru_cache(maxsize=4096)  # asked for every dispute side a claim meets
+def _matching(own: str | date) -> tuple[Scope, ...]:
     """The scopes ``compare`` relates to ``own``: the same place, a day either side, or none stated."""
     if isinstance(own, date):
-        return [own - timedelta(days=1), own, own + timedelta(days=1), None]
-    return [own, None]
+        return own - timedelta(days=1), own, own + timedelta(days=1), None
+    return own, None
