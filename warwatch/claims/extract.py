@@ -83,8 +83,9 @@ reads "a)" and "(1)" as list items), no inner stops or line breaks."""
 
 def _sentences(text: str) -> list[str]:
     """pysbd's sentences of ``text`` as its non-destructive mode returns them (each with the whitespace after it,
-    found in order in the text; one not found is left out). Splitting runs per paragraph, and a one-sentence
-    paragraph (:data:`_ONE_SENTENCE`, most paragraphs of news copy) skips pysbd, most of the stage's time."""
+    found in order in the text; one not found is left out), paragraph by paragraph (pysbd ends a sentence at a
+    blank line anyway). A one-sentence paragraph (:data:`_ONE_SENTENCE`, most paragraphs of news copy) skips
+    pysbd, whose splitting was most of extraction's time."""
     found, start = [], 0
     for stop in [m.end() for m in _BLANK_LINE.finditer(text)] + [len(text)]:
         paragraph = text[start:stop]
