@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from warwatch.claims.extract import Claim
 from warwatch.claims.lexicon import CUMULATIVE
 
-ROUNDING = 0.05          # exact figures are read as ±5%: outlets round
 CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, not contradiction
 VAGUE_MARGIN = 10.0      # "thousands" against a figure: only an order of magnitude apart contradicts
 STATUS_DAYS = 7          # control of a place can change; claims further apart are not compared
@@ -51,7 +50,7 @@ def partners(kind: str) -> set[str]:
 def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
     """The relation of ``new`` to ``old`` (reported at or before it). ``explain=False`` leaves figure verdicts'
     reasons empty, for callers that need only the relation (those reasons cost more than the rules)."""
-    if new.is_quantity and old.is_quantity:
+    if new.value is not None and old.value is not None:  # both figures (is_quantity, inlined: the common case)
         return _figures(new, old, explain) if new.kind == old.kind else UNRELATED
     kinds = {new.kind, old.kind}
     if kinds == {"control"}:
@@ -74,22 +73,27 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
 def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     if not _same_group(new.subject, old.subject) or (new.actor and old.actor and new.actor != old.actor):
         return UNRELATED
-    if new.refers_to and old.refers_to and new.kind not in CUMULATIVE and abs((new.refers_to - old.refers_to).days) > 1:
+    cumulative = new.kind in CUMULATIVE
+    if not cumulative and new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > 1:
         return UNRELATED  # counts for different days
-    lo_new, hi_new = _allow(new)
-    lo_old, hi_old = _allow(old)
-    overlap = lo_new <= hi_old and lo_old <= hi_new
-    new_higher = lo_new > hi_old or (overlap and new.value > old.value)
-    higher, lower = (new, old) if new_higher else (old, new)
-    ratio = 1.0 if overlap else (lo_new / max(hi_old, 1e-9) if new_higher else lo_old / max(hi_new, 1e-9))
-    if higher is new and new.kind in CUMULATIVE and _update(new, old, ratio):
+    (lo_new, hi_new), (lo_old, hi_old) = new.interval, old.interval
+    if lo_new > hi_old:
+        new_higher, ratio = True, lo_new / (hi_old if hi_old > 1e-9 else 1e-9)
+    elif lo_old > hi_new:
+        new_higher, ratio = False, lo_old / (hi_new if hi_new > 1e-9 else 1e-9)
+    else:  # overlapping
+        new_higher, ratio = new.value > old.value, 1.0
+    if new_higher and cumulative and _update(new, old, ratio):
         if not explain:
             return UPDATE
         days = (new.published - old.published).total_seconds() / 86400
         return Verdict("update", None, f"{_figure_text(new)} {days:.1f} days after {_figure_text(old)}: a running count")
     if ratio < (VAGUE_MARGIN if "vague" in (new.bound, old.bound) else CLEAR_MARGIN):
         return CONSISTENT
-    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower)) if explain else FIGURES_DISAGREE
+    if not explain:
+        return FIGURES_DISAGREE
+    higher, lower = (new, old) if new_higher else (old, new)
+    return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower))
 
 
 def _update(new: Claim, old: Claim, ratio: float) -> bool:
@@ -97,13 +101,6 @@ def _update(new: Claim, old: Claim, ratio: float) -> bool:
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
     opposed = new.side and old.side and new.side != old.side
     return days > 0 and not opposed and ratio <= 1.5 + 0.5 * days
-
-
-def _allow(claim: Claim) -> tuple[float, float]:
-    low, high = claim.low or 0.0, claim.high if claim.high is not None else claim.value or 0.0
-    if claim.low == claim.high:
-        return low * (1 - ROUNDING), high * (1 + ROUNDING)
-    return low, high
 
 
 def _same_group(a: str | None, b: str | None) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pysbd
 
 from warwatch.claims import lexicon as lx
 from warwatch.claims.quantities import Figure, find_figures, normalise_numbers
 
+ROUNDING = 0.05  # exact figures are read as ±5%: outlets round
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,14 @@ class Claim:
     @property
     def when(self) -> date:
         return self.refers_to or self.published.date()
+
+    @cached_property  # a figure is compared with hundreds of others: worked out once
+    def interval(self) -> tuple[float, float]:
+        """The values a figure stands for: an exact one ±``ROUNDING``, a range or bound as given."""
+        low, high = self.low or 0.0, self.high if self.high is not None else self.value or 0.0
+        if self.low == self.high:
+            return low * (1 - ROUNDING), high * (1 + ROUNDING)
+        return low, high
 
     def facts(self) -> dict:
         """JSON-ready fields, for the store."""
