@@ -86,13 +86,16 @@ class Disputes:
     def known(self, claim: Claim, other: Claim) -> bool:
         """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""
         first, second = self._masks(claim)
+        if not (first or second):
+            return False
         other_first, other_second = self._masks(other)
         return bool(first & other_second or second & other_first)
 
     def _masks(self, claim: Claim) -> tuple[int, int]:
-        _, done, first, second = self._sides.get(id(claim), (claim, 0, 0, 0))
-        if done == len(self.pairs):
-            return first, second
+        sides = self._sides.get(id(claim))  # met hundreds of times, mostly with no dispute added since
+        if sides is not None and sides[1] == len(self.pairs):
+            return sides[2], sides[3]
+        _, done, first, second = sides or (claim, 0, 0, 0)
         kinds, own = partners(claim.kind), scope(claim)  # sides compare cannot relate never agree
         for i in range(done, len(self.pairs)):
             (a, b), (scope_a, scope_b) = self.pairs[i], self._scopes[i]
