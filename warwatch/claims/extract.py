@@ -147,7 +147,8 @@ def extract_claims(title: str, text: str, published: datetime) -> list[Claim]:
     return claims
 
 
-def _clauses(sentence: str) -> list[str]:
+@lru_cache(maxsize=8192)  # as normalise_numbers
+def _clauses(sentence: str) -> tuple[str, ...]:
     """Contrasting parts of a sentence; a comma also separates a part that names its own speaker."""
     clauses = []
     for part in _CLAUSE_BREAK.split(sentence):
@@ -160,7 +161,7 @@ def _clauses(sentence: str) -> list[str]:
             else:
                 current = f"{current}, {piece}"
         clauses.append(current)
-    return clauses
+    return tuple(clauses)
 
 
 def _quoted(text: str) -> bool:
@@ -281,6 +282,7 @@ def _without(clause: str, speaker: str | None) -> str:
     return clause
 
 
+@lru_cache(maxsize=8192)  # as normalise_numbers
 def _places(sentence: str, speaker: str | None) -> tuple[str, ...]:
     speaker_words = set((speaker or "").lower().split())
     words = {m[0].lower().strip("’'") for m in _CAPITALISED.finditer(sentence)}
@@ -463,7 +465,11 @@ _MONTH_NUMBER = ({m: i for i, m in enumerate(lx.MONTHS[:12], 1)} | {m[:3]: i for
 
 def _refers_to(clause: str, published: datetime) -> date | None:
     """The day a clause says it is about ("on Monday", "12 August", "yesterday"), resolved before publication."""
-    day = published.date()
+    return _day_referred_to(clause, published.date())
+
+
+@lru_cache(maxsize=8192)  # as normalise_numbers
+def _day_referred_to(clause: str, day: date) -> date | None:
     if re.search(r"\byesterday\b", clause, re.I):
         return day - timedelta(days=1)
     if m := _DAY_MONTH.search(clause):

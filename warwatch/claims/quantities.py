@@ -82,6 +82,7 @@ class Figure:
         return {"km²": "area", "km": "length"}.get(self.unit or "", "count")
 
 
+@lru_cache(maxsize=8192)  # the same sentences recur: reprints, live articles' updates, an outlet's boilerplate
 def normalise_numbers(text: str) -> str:
     """Digits for written numbers ("twenty-seven" → "27", "1.5 million" → "1,500,000")."""
     text = re.sub(r"\bno one\b", "nobody", text, flags=re.I)
@@ -151,7 +152,8 @@ def _scale(number: float, word: str) -> float:
     return number * {"thousand": 1e3, "million": 1e6, "billion": 1e9}[word.lower()]
 
 
-def find_figures(text: str) -> list[Figure]:
+@lru_cache(maxsize=8192)  # as normalise_numbers
+def find_figures(text: str) -> tuple[Figure, ...]:
     """Every figure in ``text`` (already through ``normalise_numbers``) that is not a date, time or duration."""
     found: list[Figure] = []
     for vague in _VAGUE_RE.finditer(text):
@@ -193,7 +195,7 @@ def find_figures(text: str) -> list[Figure]:
         canonical = CANONICAL[_dimension(unit)][1] if unit else None
         position = end + unit_len
         found.append(Figure(match.start(), position, value, low, high, bound, canonical, text[bound_start:position].strip()))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def _number(digits: str) -> float:
