@@ -147,7 +147,7 @@ def extract_claims(title: str, text: str, published: datetime) -> list[Claim]:
     return claims
 
 
-@lru_cache(maxsize=8192)  # as normalise_numbers
+@lru_cache(maxsize=8192)  # as _readings
 def _clauses(sentence: str) -> tuple[str, ...]:
     """Contrasting parts of a sentence; a comma also separates a part that names its own speaker."""
     clauses = []
@@ -205,13 +205,25 @@ def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, pub
                  running_total=bool(_RUNNING_TOTAL.search(clause)),
                  places=_places(sentence, speaker))
     rest = _DESCRIPTIVE.sub(" ", _without(clause, speaker))  # "Russian-occupied Kherson" describes, not claims
-    numbers = normalise_numbers(rest)
-    figures = find_figures(numbers)
-    claims = [c for f, nxt in zip(figures, [*figures[1:], None]) if (c := _figure_claim(base, numbers, f, nxt, side))]
+    figures, causes = _readings(rest, side)
+    claims = [replace(base, **found) for found in figures]
     if not any(c.kind == "territory" for c in claims):
         claims += _status_claims(base, rest, side, state, earlier)
-    claims += _cause_claims(base, rest, side)
-    return claims
+    return claims + [replace(base, **found) for found in causes]
+
+
+Reading = dict  # the fields a claim sets beyond what its clause gives every claim (speaker, hedging, day)
+
+
+@lru_cache(maxsize=8192)  # the same sentences recur: reprints, live articles' updates, an outlet's boilerplate
+def _readings(text: str, side: str | None) -> tuple[tuple[Reading, ...], tuple[Reading, ...]]:
+    """The figure claims and the cause claims of a clause's words (its speaker cut out), for a speaker's ``side``.
+    They depend on nothing else, so a recurring clause is read once; the readings are shared, not to be changed."""
+    numbers = normalise_numbers(text)
+    figures = find_figures(numbers)
+    found = tuple(f for figure, following in zip(figures, [*figures[1:], None])
+                  if (f := _figure_reading(numbers, figure, following, side)))
+    return found, tuple(_cause_readings(text, side))
 
 
 def side_of(text: str) -> str | None:
@@ -282,7 +294,7 @@ def _without(clause: str, speaker: str | None) -> str:
     return clause
 
 
-@lru_cache(maxsize=8192)  # as normalise_numbers
+@lru_cache(maxsize=8192)  # as _readings
 def _places(sentence: str, speaker: str | None) -> tuple[str, ...]:
     speaker_words = set((speaker or "").lower().split())
     words = {m[0].lower().strip("’'") for m in _CAPITALISED.finditer(sentence)}
@@ -317,10 +329,10 @@ _GROUP_RES = {group: _kind_regex(words) for group, words in lx.PEOPLE_GROUPS.ite
 _MECHANISM_RES = {name: _kind_regex(words) for name, words in lx.MECHANISMS.items()}
 
 
-def _figure_claim(base: Claim, text: str, figure: Figure, following: Figure | None, side: str | None) -> Claim | None:
+def _figure_reading(text: str, figure: Figure, following: Figure | None, side: str | None) -> Reading | None:
     end = following.start if following else len(text)
     if following and re.search(r"\bout of\s*$", text[figure.end:following.start]):
-        return None if figure.value > following.value else _figure_claim(base, text, figure, None, side)
+        return None if figure.value > following.value else _figure_reading(text, figure, None, side)
     if re.search(r"\bout of\s*$", text[:figure.start]):
         return None  # "58 out of 500": 500 is the whole, not a claim
     after, before = text[figure.end:end], text[:figure.start]
@@ -344,9 +356,8 @@ def _figure_claim(base: Claim, text: str, figure: Figure, following: Figure | No
     if kind is None:
         return None
     group = next((g for g, r in _GROUP_RES.items() if r.search(head)), None)
-    return replace(base, kind=kind, subject=group if kind in lx.QUANTITY_KINDS else None, value=figure.value,
-                   low=figure.low, high=figure.high, unit=figure.unit, shown=figure.shown, bound=figure.bound,
-                   actor=actor)
+    return dict(kind=kind, subject=group if kind in lx.QUANTITY_KINDS else None, value=figure.value,
+                low=figure.low, high=figure.high, unit=figure.unit, shown=figure.shown, bound=figure.bound, actor=actor)
 
 
 def _people_kind(text: str, last: bool = False) -> str | None:
@@ -422,18 +433,18 @@ def _group(clause: str) -> str | None:
     return next((g for g, r in _GROUP_RES.items() if r.search(clause)), None)
 
 
-def _cause_claims(base: Claim, clause: str, side: str | None) -> list[Claim]:
+def _cause_readings(clause: str, side: str | None) -> list[Reading]:
     trigger = lx.CAUSAL.search(clause)
     if trigger is None or "each other" in clause.lower():
         return []
     if lx.DENIED_INVOLVEMENT.search(clause):
         named = re.search(r"\b(?:that|of)\s+([\w'’-]+)", clause[lx.DENIED_INVOLVEMENT.search(clause).start():])
         denied = (side_of(named[1]) if named else None) or side
-        claims = [replace(base, kind="cause", actor=denied, polarity=False)]
+        readings = [dict(kind="cause", actor=denied, polarity=False)]
         accused = re.search(r"\baccus\w* ([\w'’-]+) of\b", clause)
         if accused and side_of(accused[1]) and side_of(accused[1]) != denied:
-            claims.append(replace(base, kind="cause", actor=side_of(accused[1]), mechanism="attack"))
-        return claims
+            readings.append(dict(kind="cause", actor=side_of(accused[1]), mechanism="attack"))
+        return readings
     after = clause[trigger.start():]
     window_after = " ".join(after.split()[:9])
     window_before = " ".join(clause[:trigger.start()].split()[-5:])
@@ -446,7 +457,7 @@ def _cause_claims(base: Claim, clause: str, side: str | None) -> list[Claim]:
         actor = side_of(window_after) or side_of(window_before)
     if mechanism is None and actor is None:
         return []
-    return [replace(base, kind="cause", mechanism=mechanism, actor=actor)]
+    return [dict(kind="cause", mechanism=mechanism, actor=actor)]
 
 
 def _mechanism(window: str) -> str | None:
@@ -468,7 +479,7 @@ def _refers_to(clause: str, published: datetime) -> date | None:
     return _day_referred_to(clause, published.date())
 
 
-@lru_cache(maxsize=8192)  # as normalise_numbers
+@lru_cache(maxsize=8192)  # as _readings
 def _day_referred_to(clause: str, day: date) -> date | None:
     if re.search(r"\byesterday\b", clause, re.I):
         return day - timedelta(days=1)

@@ -82,7 +82,6 @@ class Figure:
         return {"km²": "area", "km": "length"}.get(self.unit or "", "count")
 
 
-@lru_cache(maxsize=8192)  # the same sentences recur: reprints, live articles' updates, an outlet's boilerplate
 def normalise_numbers(text: str) -> str:
     """Digits for written numbers ("twenty-seven" → "27", "1.5 million" → "1,500,000")."""
     text = re.sub(r"\bno one\b", "nobody", text, flags=re.I)
@@ -152,7 +151,6 @@ def _scale(number: float, word: str) -> float:
     return number * {"thousand": 1e3, "million": 1e6, "billion": 1e9}[word.lower()]
 
 
-@lru_cache(maxsize=8192)  # as normalise_numbers
 def find_figures(text: str) -> tuple[Figure, ...]:
     """Every figure in ``text`` (already through ``normalise_numbers``) that is not a date, time or duration."""
     found: list[Figure] = []
