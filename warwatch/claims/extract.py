@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import pysbd
 
@@ -147,7 +148,7 @@ def extract_claims(title: str, text: str, published: datetime) -> list[Claim]:
     return claims
 
 
-@lru_cache(maxsize=8192)  # as _readings
+@lru_cache(maxsize=8192)  # as _reading
 def _clauses(sentence: str) -> tuple[str, ...]:
     """Contrasting parts of a sentence; a comma also separates a part that names its own speaker."""
     clauses = []
@@ -205,25 +206,45 @@ def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, pub
                  running_total=bool(_RUNNING_TOTAL.search(clause)),
                  places=_places(sentence, speaker))
     rest = _DESCRIPTIVE.sub(" ", _without(clause, speaker))  # "Russian-occupied Kherson" describes, not claims
-    figures, causes = _readings(rest, side)
-    claims = [replace(base, **found) for found in figures]
+    reading = _reading(rest, side)
+    claims = [replace(base, **found) for found in reading.figures]
     if not any(c.kind == "territory" for c in claims):
-        claims += _status_claims(base, rest, side, state, earlier)
-    return claims + [replace(base, **found) for found in causes]
+        claims += _status_claims(base, reading.status, side, state, earlier)
+    return claims + [replace(base, **found) for found in reading.causes]
 
 
-Reading = dict  # the fields a claim sets beyond what its clause gives every claim (speaker, hedging, day)
+Fields = dict  # the fields a claim sets beyond what its clause gives every claim (speaker, hedging, day)
+
+
+class _Status(NamedTuple):
+    """What a clause's words say of the control of a place or of an evacuation, before the article's context
+    (the place under discussion, an earlier claim denied) completes it."""
+
+    contested: bool        # fighting goes on, the place still held
+    place: str | None      # the place named: contested, or captured
+    came_under: bool       # "came under Russian control", the place unnamed
+    holder: str | None     # who took the place
+    negated: bool
+    denial: bool           # denies something said before
+    evacuation: bool | None  # complete (True) or failed (False)
+    group: str | None      # who was evacuated
+
+
+class _Reading(NamedTuple):
+    figures: tuple[Fields, ...]
+    status: _Status
+    causes: tuple[Fields, ...]
 
 
 @lru_cache(maxsize=8192)  # the same sentences recur: reprints, live articles' updates, an outlet's boilerplate
-def _readings(text: str, side: str | None) -> tuple[tuple[Reading, ...], tuple[Reading, ...]]:
-    """The figure claims and the cause claims of a clause's words (its speaker cut out), for a speaker's ``side``.
-    They depend on nothing else, so a recurring clause is read once; the readings are shared, not to be changed."""
+def _reading(text: str, side: str | None) -> _Reading:
+    """The claims in a clause's words (its speaker cut out) for a speaker's ``side``: they depend on nothing
+    else, so a recurring clause is read once. The readings are shared, not to be changed."""
     numbers = normalise_numbers(text)
     figures = find_figures(numbers)
     found = tuple(f for figure, following in zip(figures, [*figures[1:], None])
                   if (f := _figure_reading(numbers, figure, following, side)))
-    return found, tuple(_cause_readings(text, side))
+    return _Reading(found, _status(text, side), tuple(_cause_readings(text, side)))
 
 
 def side_of(text: str) -> str | None:
@@ -294,7 +315,7 @@ def _without(clause: str, speaker: str | None) -> str:
     return clause
 
 
-@lru_cache(maxsize=8192)  # as _readings
+@lru_cache(maxsize=8192)  # as _reading
 def _places(sentence: str, speaker: str | None) -> tuple[str, ...]:
     speaker_words = set((speaker or "").lower().split())
     words = {m[0].lower().strip("’'") for m in _CAPITALISED.finditer(sentence)}
@@ -329,7 +350,7 @@ _GROUP_RES = {group: _kind_regex(words) for group, words in lx.PEOPLE_GROUPS.ite
 _MECHANISM_RES = {name: _kind_regex(words) for name, words in lx.MECHANISMS.items()}
 
 
-def _figure_reading(text: str, figure: Figure, following: Figure | None, side: str | None) -> Reading | None:
+def _figure_reading(text: str, figure: Figure, following: Figure | None, side: str | None) -> Fields | None:
     end = following.start if following else len(text)
     if following and re.search(r"\bout of\s*$", text[figure.end:following.start]):
         return None if figure.value > following.value else _figure_reading(text, figure, None, side)
@@ -382,25 +403,37 @@ roof", "Exports fell by 5%")."""
 _CAME_UNDER = re.compile(r"\b(?:came|come|is|was) under (?:\w+ )?(?:russian|ukrainian) control\b", re.I)
 
 
-def _status_claims(base: Claim, clause: str, side: str | None, state: _ArticleState,
+def _status(clause: str, side: str | None) -> _Status:
+    if contested := lx.CONTESTED.search(clause):
+        place, came_under = _named_after(clause[contested.start():]) or _place(clause), False
+    else:
+        place = _place(clause)
+        came_under = not place and bool(_CAME_UNDER.search(clause))
+    holder = _holder(clause, side) if not contested and (place or came_under) else None
+    negated = bool(lx.NEGATION.search(clause))
+    if lx.COMPLETE_EVACUATION.search(clause) and not negated:
+        evacuation = True
+    else:
+        evacuation = False if lx.FAILED_EVACUATION.search(clause) else None
+    return _Status(bool(contested), place, came_under, holder, negated, bool(lx.DENIAL.search(clause)), evacuation,
+                   _group(clause) if evacuation is not None else None)
+
+
+def _status_claims(base: Claim, status: _Status, side: str | None, state: _ArticleState,
                    earlier: list[Claim]) -> list[Claim]:
     claims = []
-    if contested := lx.CONTESTED.search(clause):
-        place = _named_after(clause[contested.start():]) or _place(clause) or state.last_place
-        if place:  # "fighting goes on" with no place named or discussed: nothing to check
+    if status.contested:
+        if place := status.place or state.last_place:  # "fighting goes on" with no place named or discussed: nothing
             claims.append(replace(base, kind="control", subject=place, polarity=False, actor=side))
-    elif (place := _place(clause) or (_CAME_UNDER.search(clause) and state.last_place)) \
-            and not lx.NEGATION.search(clause):
-        claims.append(replace(base, kind="control", subject=place, actor=_holder(clause, side)))
-    elif lx.DENIAL.search(clause):
+    elif (place := status.place or (status.came_under and state.last_place)) and not status.negated:
+        claims.append(replace(base, kind="control", subject=place, actor=status.holder))
+    elif status.denial:
         denied = next((c for c in reversed(earlier) if c.speaker != base.speaker and c.kind in ("control", "evacuation")), None)
         if denied is not None:
             claims.append(replace(base, kind=denied.kind, subject=denied.subject, polarity=not denied.polarity,
                                   actor=denied.actor))
-    if lx.COMPLETE_EVACUATION.search(clause) and not lx.NEGATION.search(clause):
-        claims.append(replace(base, kind="evacuation", subject=_group(clause), polarity=True))
-    elif lx.FAILED_EVACUATION.search(clause):
-        claims.append(replace(base, kind="evacuation", subject=_group(clause), polarity=False))
+    if status.evacuation is not None:
+        claims.append(replace(base, kind="evacuation", subject=status.group, polarity=status.evacuation))
     for claim in claims:
         if claim.kind == "control" and claim.subject:
             state.last_place = claim.subject
@@ -433,7 +466,7 @@ def _group(clause: str) -> str | None:
     return next((g for g, r in _GROUP_RES.items() if r.search(clause)), None)
 
 
-def _cause_readings(clause: str, side: str | None) -> list[Reading]:
+def _cause_readings(clause: str, side: str | None) -> list[Fields]:
     trigger = lx.CAUSAL.search(clause)
     if trigger is None or "each other" in clause.lower():
         return []
@@ -479,7 +512,7 @@ def _refers_to(clause: str, published: datetime) -> date | None:
     return _day_referred_to(clause, published.date())
 
 
-@lru_cache(maxsize=8192)  # as _readings
+@lru_cache(maxsize=8192)  # as _reading
 def _day_referred_to(clause: str, day: date) -> date | None:
     if re.search(r"\byesterday\b", clause, re.I):
         return day - timedelta(days=1)
