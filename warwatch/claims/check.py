@@ -37,7 +37,10 @@ def check_article(new: Sequence[tuple[Hashable, Claim]], story: ClaimHistory, di
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
                 findings += _accept(key, claim, other_key, other, disputes, second_opinion)
         kinds = partners(claim.kind)
+        restated = disputes.restated_by(claim)
         for other_key, other in [*story.comparable(claim), *((k, c) for k, c in others if c.kind in kinds)]:
+            if restated and restated(other):
+                continue  # reported already, whatever the verdict: most of the pairs of a long-running dispute
             if found := _accept(key, claim, other_key, other, disputes, second_opinion):
                 findings += found
                 break
@@ -85,11 +88,21 @@ class Disputes:
 
     def known(self, claim: Claim, other: Claim) -> bool:
         """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""
+        restated = self.restated_by(claim)
+        return restated is not None and restated(other)
+
+    def restated_by(self, claim: Claim) -> Callable[[Claim], bool] | None:
+        """Whether ``claim`` against a claim restates a reported dispute, while no dispute is added; None when
+        ``claim`` agrees with no side of any (then it restates none)."""
         first, second = self._masks(claim)
         if not (first or second):
-            return False
-        other_first, other_second = self._masks(other)
-        return bool(first & other_second or second & other_first)
+            return None
+        masks = self._masks
+
+        def restated(other: Claim) -> bool:
+            other_first, other_second = masks(other)
+            return bool(first & other_second or second & other_first)
+        return restated
 
     def _masks(self, claim: Claim) -> tuple[int, int]:
         sides = self._sides.get(id(claim))  # met hundreds of times, mostly with no dispute added since
