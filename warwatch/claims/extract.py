@@ -8,7 +8,7 @@ claims with two speakers. A claim keeps who said it, how hedged it is and when i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -132,8 +132,8 @@ _RUNNING_TOTAL = re.compile(r"\b(?:" + "|".join(lx.RUNNING_TOTAL) + r")\b", re.I
 _DESCRIPTIVE = re.compile(r"\b[\w’']+-(?:occupied|controlled|held|backed|installed)\b", re.I)
 
 
-def extract_claims(title: str, text: str, published: datetime) -> list[Claim]:
-    """All claims in an article's title and text, in reading order."""
+def extract_claims(title: str, text: str, published: datetime, source: str | None = None) -> list[Claim]:
+    """All claims in an article's title and text, in reading order; ``source``: the outlet, kept on each."""
     sentences = [title.strip()] + [s.strip() for s in _sentences(text or "") if s.strip()]
     state = _ArticleState()
     claims: list[Claim] = []
@@ -143,7 +143,7 @@ def extract_claims(title: str, text: str, published: datetime) -> list[Claim]:
         sentence_speaker = _speaker(sentence) or state.quote_speaker
         for clause in _clauses(sentence):
             if clause.strip():
-                claims.extend(_clause_claims(clause, sentence, sentence_speaker, published, state, claims))
+                claims.extend(_clause_claims(clause, sentence, sentence_speaker, published, source, state, claims))
         state.after_sentence(sentence, sentence_speaker)
     return claims
 
@@ -191,7 +191,7 @@ def _generic(speaker: str) -> bool:
     return lowered in lx.PRONOUNS or lowered.removeprefix("the ") in lx.GENERIC_SPEAKERS
 
 
-def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, published: datetime,
+def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, published: datetime, source: str | None,
                    state: _ArticleState, earlier: list[Claim]) -> list[Claim]:
     if lx.NOT_CONFIRMED.search(clause):
         return []  # "could not verify", "has not confirmed": a caveat, not a claim
@@ -200,17 +200,14 @@ def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, pub
         speaker = state.last_speaker
     if speaker:
         state.last_speaker = speaker
-    side = side_of(speaker or "")
-    base = Claim(text=sentence, kind="", published=published, hedged=bool(lx.HEDGES.search(clause)),
-                 speaker=speaker, side=side, refers_to=_refers_to(clause, published),
-                 running_total=bool(_RUNNING_TOTAL.search(clause)),
-                 places=_places(sentence, speaker))
-    rest = _DESCRIPTIVE.sub(" ", _without(clause, speaker))  # "Russian-occupied Kherson" describes, not claims
-    reading = _reading(rest, side)
-    claims = [replace(base, **found) for found in reading.figures]
+    reading = _reading(clause, speaker)
+    said = dict(text=sentence, published=published, hedged=reading.hedged, speaker=speaker, side=reading.side,
+                refers_to=_refers_to(clause, published), running_total=reading.running_total,
+                places=_places(sentence, speaker), source=source)  # what every claim of the clause shares
+    claims = [Claim(**said, **found) for found in reading.figures]
     if not any(c.kind == "territory" for c in claims):
-        claims += _status_claims(base, reading.status, side, state, earlier)
-    return claims + [replace(base, **found) for found in reading.causes]
+        claims += _status_claims(said, reading.status, state, earlier)
+    return claims + [Claim(**said, **found) for found in reading.causes]
 
 
 Fields = dict  # the fields a claim sets beyond what its clause gives every claim (speaker, hedging, day)
@@ -231,20 +228,26 @@ class _Status(NamedTuple):
 
 
 class _Reading(NamedTuple):
+    side: str | None       # the speaker's
+    hedged: bool
+    running_total: bool
     figures: tuple[Fields, ...]
     status: _Status
     causes: tuple[Fields, ...]
 
 
 @lru_cache(maxsize=8192)  # the same sentences recur: reprints, live articles' updates, an outlet's boilerplate
-def _reading(text: str, side: str | None) -> _Reading:
-    """The claims in a clause's words (its speaker cut out) for a speaker's ``side``: they depend on nothing
-    else, so a recurring clause is read once. The readings are shared, not to be changed."""
-    numbers = normalise_numbers(text)
+def _reading(clause: str, speaker: str | None) -> _Reading:
+    """What a clause says, attributed to ``speaker``: it depends on nothing else, so a recurring clause is read
+    once. The readings are shared, not to be changed."""
+    side = side_of(speaker or "")
+    rest = _DESCRIPTIVE.sub(" ", _without(clause, speaker))  # "Russian-occupied Kherson" describes, not claims
+    numbers = normalise_numbers(rest)
     figures = find_figures(numbers)
     found = tuple(f for figure, following in zip(figures, [*figures[1:], None])
                   if (f := _figure_reading(numbers, figure, following, side)))
-    return _Reading(found, _status(text, side), tuple(_cause_readings(text, side)))
+    return _Reading(side, bool(lx.HEDGES.search(clause)), bool(_RUNNING_TOTAL.search(clause)), found,
+                    _status(rest, side), tuple(_cause_readings(rest, side)))
 
 
 def side_of(text: str) -> str | None:
@@ -419,21 +422,20 @@ def _status(clause: str, side: str | None) -> _Status:
                    _group(clause) if evacuation is not None else None)
 
 
-def _status_claims(base: Claim, status: _Status, side: str | None, state: _ArticleState,
-                   earlier: list[Claim]) -> list[Claim]:
+def _status_claims(said: dict, status: _Status, state: _ArticleState, earlier: list[Claim]) -> list[Claim]:
     claims = []
     if status.contested:
         if place := status.place or state.last_place:  # "fighting goes on" with no place named or discussed: nothing
-            claims.append(replace(base, kind="control", subject=place, polarity=False, actor=side))
+            claims.append(Claim(**said, kind="control", subject=place, polarity=False, actor=said["side"]))
     elif (place := status.place or (status.came_under and state.last_place)) and not status.negated:
-        claims.append(replace(base, kind="control", subject=place, actor=status.holder))
+        claims.append(Claim(**said, kind="control", subject=place, actor=status.holder))
     elif status.denial:
-        denied = next((c for c in reversed(earlier) if c.speaker != base.speaker and c.kind in ("control", "evacuation")), None)
+        denied = next((c for c in reversed(earlier) if c.speaker != said["speaker"] and c.kind in ("control", "evacuation")), None)
         if denied is not None:
-            claims.append(replace(base, kind=denied.kind, subject=denied.subject, polarity=not denied.polarity,
-                                  actor=denied.actor))
+            claims.append(Claim(**said, kind=denied.kind, subject=denied.subject, polarity=not denied.polarity,
+                                actor=denied.actor))
     if status.evacuation is not None:
-        claims.append(replace(base, kind="evacuation", subject=status.group, polarity=status.evacuation))
+        claims.append(Claim(**said, kind="evacuation", subject=status.group, polarity=status.evacuation))
     for claim in claims:
         if claim.kind == "control" and claim.subject:
             state.last_place = claim.subject

@@ -9,7 +9,6 @@ claim sentences are close (cosine) and name a common place (:mod:`warwatch.claim
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -45,7 +44,7 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
         .order_by(Article.published, Article.id)
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
-    extracted = {a.id: [replace(c, source=outlets.get(a.feed_id)) for c in extract_claims(a.title, a.text, a.published)]
+    extracted = {a.id: extract_claims(a.title, a.text, a.published, outlets.get(a.feed_id))
                  for a in pending if a.duplicate_of_id is None and model_covers(stories, a.language)}
     model = stories.model_name
     texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found}
