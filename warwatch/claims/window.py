@@ -71,7 +71,9 @@ class ClaimWindow:
         codes = [self._kind_codes[k] for k in kinds if k in self._kind_codes]
         if not n or not codes or not places:
             return []
-        allowed = (self._stories[:n] != story_id) & (self._times[:n] >= since.timestamp()) & np.isin(self._kinds[:n], codes)
+        wanted = np.zeros(len(self._kind_codes), np.bool_)
+        wanted[codes] = True  # by code: a lookup, where np.isin sorts
+        allowed = (self._stories[:n] != story_id) & (self._times[:n] >= since.timestamp()) & wanted[self._kinds[:n]]
         best: dict[int, float] = {}
         for vector in vectors:
             rows, cosines = self._index.search(vector, NEIGHBOURS, allowed)
