@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import math
 from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import takewhile
+from operator import itemgetter
 
 from warwatch.claims.compare import partners
 from warwatch.claims.extract import Claim
@@ -24,6 +23,7 @@ from warwatch.claims.lexicon import CUMULATIVE
 
 Scope = str | date | None
 Entry = tuple[float, int, Hashable, Claim]  # (published timestamp, order added, key, claim)
+_published = itemgetter(0)
 
 
 def scope(claim: Claim) -> Scope:
@@ -62,10 +62,12 @@ class ClaimHistory:
                 lists += by_scope.values()
             else:
                 lists += [by_scope[theirs] for theirs in _matching(own) if theirs in by_scope]
+        if self.window is not None:  # each list from the first claim inside the window
+            since = (claim.published - self.window).timestamp()
+            lists = [entries[bisect.bisect_left(entries, since, key=_published):] for entries in lists]
         merged = reversed(lists[0]) if len(lists) == 1 else \
             heapq.merge(*(reversed(entries) for entries in lists), key=lambda entry: (-entry[0], -entry[1]))
-        since = (claim.published - self.window).timestamp() if self.window is not None else -math.inf
-        return [(key, other) for _, _, key, other in takewhile(lambda entry: entry[0] >= since, merged)]
+        return [(key, other) for _, _, key, other in merged]
 
 
 def in_scope(own: Scope, theirs: Scope) -> bool:
