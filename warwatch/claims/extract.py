@@ -425,7 +425,7 @@ def _status(clause: str, side: str | None) -> _Status:
 def _status_claims(said: dict, status: _Status, state: _ArticleState, earlier: list[Claim]) -> list[Claim]:
     claims = []
     if status.contested:
-        if place := status.place or state.last_place:  # "fighting goes on" with no place named or discussed: nothing
+        if place := status.place or state.last_place:  # "fighting goes on", no place named or discussed: no claim
             claims.append(Claim(**said, kind="control", subject=place, polarity=False, actor=said["side"]))
     elif (place := status.place or (status.came_under and state.last_place)) and not status.negated:
         claims.append(Claim(**said, kind="control", subject=place, actor=status.holder))
