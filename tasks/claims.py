@@ -1,4 +1,4 @@
-"""Task for the claim stage: check new articles' claims, enqueue an alert per contradiction, publish the table."""
+"""Task for the claim stage: check new articles' claims, enqueue an alert per alerted contradiction, publish the table."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from warwatch.views import contradiction_view
 
 @task(name="check-claims", cache_policy=NONE)
 def check_claims_task() -> int:
-    """Compare new claims with earlier reports; each contradiction and its alert commit together."""
+    """Compare new claims with earlier reports; each contradiction and its alert commit together. Those below
+    ``claims.alert_confidence`` are recorded for review (digest, ``warwatch stories --story N``), not alerted."""
     settings = load_settings()
     judge = nli_judge(settings.claims)
     with session(settings.db_url) as s:
@@ -26,12 +27,13 @@ def check_claims_task() -> int:
         for contradiction_id in found:
             view = contradiction_view(s, contradiction_id)
             story_id = s.get_one(Contradiction, contradiction_id).story_id
-            if story_id is not None:
+            if story_id is not None and view.alerted:
                 enqueue_alert(s, key=f"contradiction:{contradiction_id}", story_id=story_id, view=view)
             views.append(view)
         s.commit()
     create_table_artifact(key="warwatch-contradictions", table=contradiction_rows(views[:TABLE_ROWS]),
                           description=table_description("New claims that contradict earlier reports, side by side, "
                                                         "with the reason", len(views), "warwatch stories --story N"))
-    get_run_logger().info("%d new contradiction(s)", len(found))
+    alerted = sum(view.alerted for view in views)
+    get_run_logger().info("%d new contradiction(s): %d alerted, %d for review", len(found), alerted, len(found) - alerted)
     return len(found)

@@ -3,8 +3,9 @@
 Input lines: ``{"id", "title", "text", "source", "url", "published"}``. Output, one
 JSON object per line: ``{"event": "article", "id", "story", "duplicate_of"}`` for
 every input article, in published order, each followed by its contradictions:
-``{"event": "contradiction", "id", "other", "kind", "claim", "other_claim", "explanation"}``
-(``other`` equal to ``id`` for a dispute reported within one article).
+``{"event": "contradiction", "id", "other", "kind", "claim", "other_claim", "explanation", "confidence",
+"alerted"}`` (``other`` equal to ``id`` for a dispute reported within one article; ``alerted`` false: below
+``claims.alert_confidence``, kept for review).
 """
 
 from __future__ import annotations
@@ -101,10 +102,13 @@ class ContradictionEvent:
     claim: str
     other_claim: str
     explanation: str
+    confidence: float
+    alerted: bool
 
     def json(self) -> str:
         return json.dumps({"event": "contradiction", "id": self.id, "other": self.other, "kind": self.kind,
-                           "claim": self.claim, "other_claim": self.other_claim, "explanation": self.explanation})
+                           "claim": self.claim, "other_claim": self.other_claim, "explanation": self.explanation,
+                           "confidence": self.confidence, "alerted": self.alerted})
 
 
 def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
@@ -144,7 +148,8 @@ def _contradiction_events(session: Session, guids: dict[int, str]) -> dict[int, 
     for c in contradictions:
         new, old = claims[c.claim_id], claims[c.other_claim_id]
         events.setdefault(new.article_id, []).append(ContradictionEvent(
-            guids[new.article_id], guids[old.article_id], c.kind, new.text, old.text, c.reason))
+            guids[new.article_id], guids[old.article_id], c.kind, new.text, old.text, f"{c.reason} ({c.evidence})",
+            c.confidence, c.alerted))
     return events
 
 

@@ -109,6 +109,7 @@ def contradiction_rows(views: Sequence[ContradictionView]) -> list[dict[str, str
         {
             "story": _cell(v.story_headline),
             "kind": v.kind,
+            "confidence": f"{v.confidence:.2f}" + ("" if v.alerted else " (review)"),
             "new claim": _cell(f"{v.new.outlet}: {v.new.value or v.new.text}"),
             "earlier claim": _cell(f"{v.earlier.outlet}, {v.earlier.published:%d %b %H:%M}: "
                                    f"{v.earlier.value or v.earlier.text}"),

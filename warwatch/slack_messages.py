@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import zip_longest
 from urllib.parse import urlsplit
@@ -92,6 +92,9 @@ class ContradictionView:
     reason: str
     new: ClaimView
     earlier: ClaimView
+    confidence: float = 1.0
+    evidence: str = ""      # what the confidence rests on
+    alerted: bool = True    # False: below the alert bar, listed for review only
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class DigestView:
     stories: list[StoryView]
     contradictions: list[ContradictionView]
     feeds: list[FeedHealthView]
+    review: list[ContradictionView] = field(default_factory=list)  # below the alert bar: listed, never alerted
 
 
 # ---------------------------------------------------------------- text helpers
@@ -408,6 +412,8 @@ def contradiction_message(view: ContradictionView) -> list[SlackMessage]:
     pager = _Pager(fallback, f"Contradiction: {_esc(kind)}")
     pager.add(_header(f"Contradiction: {kind}"))
     pager.add(*_sections(f"*{_name(view.story_headline, '(untitled)')}*\n{_esc(view.reason)}"))
+    if _line(view.evidence):
+        pager.add(_context(_esc(view.evidence)[:FIELD_TEXT_MAX]))
 
     left = f"{_claim_meta('Earlier', view.earlier)}\n{_quoted(view.earlier)}"
     right = f"{_claim_meta('New', view.new)}\n{_quoted(view.new)}"
@@ -499,6 +505,10 @@ def digest_message(view: DigestView) -> list[SlackMessage]:
                                      *map(_digest_contradiction, view.contradictions)]))
     else:
         pager.add(*_sections("*New contradictions*\n_None._"))
+    if view.review:
+        pager.add(*_packed_sections([f"*For review* ({len(view.review)}): possible contradictions below the alert bar",
+                                     *(f"{_digest_contradiction(item)} · confidence {item.confidence:.2f}"
+                                       for item in view.review)]))
     pager.add(DividerBlock())
 
     if not view.feeds:

@@ -50,9 +50,11 @@ def story_detail(session: Session, story_id: int) -> RenderableType:
     found = session.scalars(select(Contradiction.id).where(Contradiction.story_id == story_id).order_by(Contradiction.id)).all()
     if not found:
         return table
-    disputes = Table("kind", "new claim", "earlier claim", "why", title=f"contradictions in story {story_id}")
+    disputes = Table("kind", "new claim", "earlier claim", "why", "confidence",
+                     title=f"contradictions in story {story_id} (review: below the alert bar, not alerted)")
     for view in (contradiction_view(session, i) for i in found):
-        disputes.add_row(view.kind, _claim(view.new), _claim(view.earlier), view.reason)
+        trust = f"{view.confidence:.2f} {'alerted' if view.alerted else 'review'}"
+        disputes.add_row(view.kind, _claim(view.new), _claim(view.earlier), view.reason, f"{trust}\n{view.evidence}")
     return Group(table, disputes)
 
 

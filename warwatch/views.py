@@ -50,13 +50,17 @@ def digest_view(session: Session, since: datetime, until: datetime, feed_ids: li
         .order_by(Story.article_count.desc(), Story.last_updated.desc())
         .limit(top)
     ).all()
-    contradiction_ids = session.scalars(
-        select(Contradiction.id).where(Contradiction.created_at >= since, Contradiction.created_at < until)
-        .order_by(Contradiction.id).limit(top)
-    ).all()
+    def contradictions(alerted: bool) -> list[ContradictionView]:
+        ids = session.scalars(
+            select(Contradiction.id)
+            .where(Contradiction.created_at >= since, Contradiction.created_at < until, Contradiction.alerted.is_(alerted))
+            .order_by(Contradiction.confidence.desc(), Contradiction.id).limit(top)
+        ).all()
+        return [contradiction_view(session, i) for i in ids]
+
     return DigestView(since=since, until=until, stories=[story_view(session, i) for i in story_ids],
-                      contradictions=[contradiction_view(session, i) for i in contradiction_ids],
-                      feeds=feed_health(session, feed_ids))
+                      contradictions=contradictions(True), feeds=feed_health(session, feed_ids),
+                      review=contradictions(False))
 
 
 def contradiction_view(session: Session, contradiction_id: int) -> ContradictionView:
@@ -65,7 +69,8 @@ def contradiction_view(session: Session, contradiction_id: int) -> Contradiction
     story = session.get(Story, contradiction.story_id) if contradiction.story_id else None
     new, earlier = (claim_view(session, i) for i in (contradiction.claim_id, contradiction.other_claim_id))
     return ContradictionView(story_headline=story.title if story else new.text, kind=contradiction.kind,
-                             reason=contradiction.reason, new=new, earlier=earlier)
+                             reason=contradiction.reason, new=new, earlier=earlier, confidence=contradiction.confidence,
+                             evidence=contradiction.evidence, alerted=contradiction.alerted)
 
 
 def claim_view(session: Session, claim_id: int) -> ClaimView:

@@ -2,7 +2,8 @@
 
 A dispute is reported once. A new claim that repeats one side of a contradiction already found
 (another outlet carrying the same inflated figure against the same official one) adds nothing
-an analyst has not been told, so it is not reported again.
+an analyst has not been told, so it is not reported again. A dispute kept only for review (its
+confidence below the alert bar) does not silence a later pair with the evidence to be alerted.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from warwatch.claims.compare import Verdict, compare, partners
+from warwatch.claims.confidence import Confidence, confidence
 from warwatch.claims.extract import Claim
 from warwatch.claims.history import ClaimHistory, Scope, in_scope, scope
 
@@ -24,33 +26,36 @@ class Finding:
     claim: Hashable   # key of the new claim
     other: Hashable   # key of the claim it contradicts (in the same article for a dispute within it)
     verdict: Verdict
+    confidence: Confidence
 
 
 def check_article(new: Sequence[tuple[Hashable, Claim]], story: ClaimHistory, disputes: Disputes,
-                  second_opinion: Judge | None = None, others: Sequence[tuple[Hashable, Claim]] = ()) -> list[Finding]:
+                  second_opinion: Judge | None = None, others: Sequence[tuple[Hashable, Claim]] = (),
+                  review: Disputes | None = None, alert_at: float = 0.0) -> list[Finding]:
     """Contradictions of ``new`` (one article's claims) with each other, with the ``story``'s earlier claims (newest
     first) and then with ``others`` (claims of other stories, most relevant first). ``disputes`` holds the pairs
-    already reported and grows with each finding."""
+    already alerted, ``review`` those kept for review (confidence below ``alert_at``); each grows with its findings."""
     findings = []
+    review = review if review is not None else Disputes()
     for i, (key, claim) in enumerate(new):
         for other_key, other in new[:i]:
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
-                findings += _accept(key, claim, other_key, other, disputes, second_opinion)
+                findings += _accept(key, claim, other_key, other, disputes, second_opinion, review, alert_at)
         kinds = partners(claim.kind)
         restated = disputes.restated_by(claim)
         for other_key, other in [*story.comparable(claim), *((k, c) for k, c in others if c.kind in kinds)]:
             if restated and restated(other):
                 continue  # reported already, whatever the verdict: most of the pairs of a long-running dispute
-            if found := _accept(key, claim, other_key, other, disputes, second_opinion):
+            if found := _accept(key, claim, other_key, other, disputes, second_opinion, review, alert_at):
                 findings += found
                 break
     return findings
 
 
-def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim,
-            disputes: Disputes, second_opinion: Judge | None) -> list[Finding]:
-    """The finding of ``claim`` against ``other``, if they contradict and the dispute is new; the reason
-    is only written then."""
+def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim, disputes: Disputes,
+            second_opinion: Judge | None, review: Disputes, alert_at: float) -> list[Finding]:
+    """The finding of ``claim`` against ``other``, if they contradict and the dispute is new (to the alerts, or to
+    the review list when below ``alert_at``); the reason is only written then."""
     opinion = None
     if compare(claim, other, explain=False).relation != "contradiction":
         if not (second_opinion and claim.kind == other.kind):
@@ -60,8 +65,13 @@ def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim,
             return []
     if disputes.known(claim, other):
         return []
-    disputes.add(claim, other)
-    return [Finding(key, other_key, opinion or compare(claim, other))]
+    verdict = opinion or compare(claim, other)
+    trust = confidence(claim, other, verdict)
+    kept = disputes if trust.score >= alert_at else review
+    if kept is review and review.known(claim, other):
+        return []
+    kept.add(claim, other)
+    return [Finding(key, other_key, verdict, trust)]
 
 
 class Disputes:

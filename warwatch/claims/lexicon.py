@@ -61,6 +61,16 @@ SIDES: dict[str, tuple[str, ...]] = {
                 "prokudin", "neptune"),
 }
 
+# Outlets that speak for a side: state media, and national outlets under martial law. A claim whose speaker names
+# no side is weighed as its outlet's (lower case, matched at the start of the outlet's name).
+OUTLET_SIDES: dict[str, tuple[str, ...]] = {
+    "Russia": ("tass", "ria novosti", "sputnik", "rt", "izvestia", "rossiyskaya gazeta", "pravda.ru", "zvezda",
+               "komsomolskaya pravda", "channel one russia"),
+    "Ukraine": ("ukrinform", "ukrainska pravda", "suspilne", "unn", "censor.net", "babel", "liga.net", "rbc-ukraine",
+                "interfax-ukraine", "kyiv post", "the kyiv independent", "kyiv independent", "euromaidan press",
+                "empr", "hromadske", "espreso", "nv.ua", "ukrainian pravda"),
+}
+
 # Statements that a place is still contested: a denial of its capture.
 CONTESTED = re.compile(
     r"\b(fighting (?:\w+ )?(?:continues|continued|goes on|is going on|was (?:still )?going on|still going on|is ongoing)"

@@ -109,7 +109,8 @@ class _Run:
         self.session, self.settings, self.second_opinion = session, settings, second_opinion
         self.vectors = vectors  # the new claims' sentence vectors, by text
         self.history: dict[int | None, ClaimHistory] = {}
-        self.disputes: dict[int | None, Disputes] = {}
+        self.disputes: dict[int | None, Disputes] = {}  # alerted
+        self.review: dict[int | None, Disputes] = {}    # kept for review
         self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
 
     def load_window(self, since: datetime) -> None:
@@ -126,12 +127,15 @@ class _Run:
             window = timedelta(hours=self.settings.window_hours)  # no later article looks back further
             self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0], article.published - window),
                                                window)
-            self.disputes[story] = Disputes(_known_disputes(self.session, story))
+            self.disputes[story] = Disputes(_known_disputes(self.session, story, alerted=True))
+            self.review[story] = Disputes(_known_disputes(self.session, story, alerted=False))
         others = self._other_stories(article, stored)
         found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
-                               kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason)
+                               kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason,
+                               confidence=finding.confidence.score, evidence=finding.confidence.text(),
+                               alerted=finding.confidence.score >= self.settings.alert_confidence)
                  for finding in check_article(stored, self.history[story], self.disputes[story], self.second_opinion,
-                                              others)]
+                                              others, self.review[story], self.settings.alert_confidence)]
         for claim_id, claim in stored:
             self.history[story].add(claim_id, claim)
             self.window.add(claim_id, story, article.published, claim, self.vectors[claim.text])
@@ -157,9 +161,10 @@ def _story_claims(session: Session, story_id: int | None, before_id: int, since:
     return [(row.id, Claim.from_facts(row.facts)) for row in rows]
 
 
-def _known_disputes(session: Session, story_id: int | None) -> list[tuple[Claim, Claim]]:
+def _known_disputes(session: Session, story_id: int | None, alerted: bool) -> list[tuple[Claim, Claim]]:
     pairs = session.execute(
-        select(Contradiction.claim_id, Contradiction.other_claim_id).where(Contradiction.story_id == story_id)
+        select(Contradiction.claim_id, Contradiction.other_claim_id)
+        .where(Contradiction.story_id == story_id, Contradiction.alerted.is_(alerted))
     ).all()
     facts = {row.id: Claim.from_facts(row.facts) for row in session.scalars(
         select(ClaimRow).where(ClaimRow.id.in_({i for pair in pairs for i in pair})))}

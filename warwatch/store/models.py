@@ -149,6 +149,9 @@ class Contradiction(Base):
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    evidence: Mapped[str] = mapped_column(Text, default="")  # what the confidence rests on
+    alerted: Mapped[bool] = mapped_column(Boolean, default=True)  # False: below claims.alert_confidence, for review
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 

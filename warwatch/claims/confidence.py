@@ -1,0 +1,127 @@
+"""How far an analyst can trust a contradiction: a confidence in [0, 1] from the evidence of its two claims.
+
+Precision first. A contradiction is alerted only at or above ``claims.alert_confidence``; the rest are kept
+and listed for review. The evidence, each step named in the explanation:
+
+- **who said them.** The disputes that matter in this war are across the lines: one side's figure, status or
+  blame against the other's. Two claims from one side that disagree are, on real reporting, nearly always a
+  count rising, a part against the whole or another place (a side's own account of an evacuation against its
+  own losses is the exception: that is the contradiction itself). A claim whose speaker names no side is
+  weighed, less, as its outlet's when the outlet speaks for a side; a claim with no speaker is weaker evidence.
+- **blame.** Each side blaming the other is the clearest dispute; a side read as blaming itself is more
+  likely a denial misread.
+- **hedging.** "reportedly", "could", "up to" on either claim.
+- **how far apart figures are,** and whether both say whose people or which group they count. Two orders of
+  magnitude between figures of one frame (400,000 square miles against 1,000 km²) is decisive by itself: no
+  rounding, scope or day explains it, whoever said them.
+
+The weights are few and round on purpose: they rank the evidence, they are not fitted to any one event.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from warwatch.claims.compare import Verdict
+from warwatch.claims.extract import Claim
+from warwatch.claims.lexicon import OUTLET_SIDES
+
+BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4}
+OTHER_BASE = 0.3          # a kind without rules of its own (the optional NLI model's)
+OPPOSITE_SIDES = 0.35
+ONE_SIDE = -0.3
+BY_OUTLET = 0.7           # the share of those weights when a side is known only from an outlet
+UNATTRIBUTED = -0.05      # per claim with no speaker
+MUTUAL_BLAME = 0.35       # each side blames the other
+BLAME_ACROSS = 0.2        # a side blames the other, and the other report blames that side
+SELF_BLAME = -0.3
+HEDGED = -0.1
+FAR_APART = 0.15          # figures at least 3 times apart
+VERY_FAR_APART = 0.2      # at least 10 times
+ORDERS_APART = 0.45       # at least 100 times
+CLOSE = -0.15             # less than 1.5 times apart
+VAGUE = -0.1              # "dozens", "thousands"
+FULL_FRAME = 0.05         # per field stated on both: the group counted, whose people
+
+
+@dataclass(frozen=True)
+class Confidence:
+    score: float
+    evidence: tuple[str, ...]
+
+    def text(self) -> str:
+        return f"confidence {self.score:.2f}: " + "; ".join(self.evidence)
+
+
+def confidence(new: Claim, old: Claim, verdict: Verdict) -> Confidence:
+    """The confidence of ``verdict`` (a contradiction of ``new`` with ``old``), with the evidence behind it."""
+    score = BASE.get(verdict.kind or "", OTHER_BASE)
+    evidence: list[str] = []
+
+    def weigh(weight: float, why: str) -> None:
+        nonlocal score
+        score += weight
+        evidence.append(f"{why} ({weight:+.2f})")
+
+    (old_side, old_known), (new_side, new_known) = _side(old), _side(new)
+    share = 1.0 if old_known and new_known else BY_OUTLET
+    how = "" if share == 1.0 else ", partly by outlet"
+    if old_side and new_side and old_side != new_side:
+        weigh(OPPOSITE_SIDES * share, f"opposite sides ({old_side}, {new_side}{how})")
+    elif old_side and old_side == new_side and "evacuation" not in (new.kind, old.kind):
+        weigh(ONE_SIDE * share, f"both from one side ({new_side}{how})")
+    for claim, which in ((old, "earlier"), (new, "new")):
+        if not claim.speaker:
+            weigh(UNATTRIBUTED, f"the {which} claim names no speaker")
+    if verdict.kind in ("cause", "responsibility"):
+        _blame(new, old, weigh)
+    if new.hedged or old.hedged:
+        weigh(HEDGED, "hedged")
+    if new.is_quantity and old.is_quantity:
+        _figures(new, old, weigh)
+    return Confidence(round(min(max(score, 0.0), 1.0), 2), tuple(evidence))
+
+
+def _side(claim: Claim) -> tuple[str | None, bool]:
+    """The side a claim speaks for, and whether its speaker says so (rather than its outlet)."""
+    if claim.side:
+        return claim.side, True
+    outlet = (claim.source or "").lower()
+    return next((side for side, names in OUTLET_SIDES.items() if outlet.startswith(names)), None), False
+
+
+def _blame(new: Claim, old: Claim, weigh) -> None:
+    blamed = [c for c in (new, old) if c.polarity and c.actor]
+    if any(c.side and c.side == c.actor for c in blamed):
+        weigh(SELF_BLAME, "a side read as blaming itself")
+        return
+    accident = next((c for c in (new, old) if c.mechanism == "accident"), None)
+    attack = next((c for c in (new, old) if c.mechanism == "attack" and c.actor), None)
+    if accident and attack and _side(accident)[0] and _side(accident)[0] != attack.actor:
+        weigh(BLAME_ACROSS, f"{_side(accident)[0]}'s side calls it an accident; the other report says {attack.actor} struck")
+        return
+    elif len(blamed) == 2 and new.actor != old.actor:
+        if new.side == old.actor and old.side == new.actor:
+            weigh(MUTUAL_BLAME, "each side blames the other")
+        elif new.side == old.actor or old.side == new.actor:
+            weigh(BLAME_ACROSS, "one side blames the other, which is blamed in turn")
+
+
+def _figures(new: Claim, old: Claim, weigh) -> None:
+    low, high = sorted((new.value or 0.0, old.value or 0.0))
+    ratio = high / low if low > 0 else math.inf
+    if ratio >= 100:
+        weigh(ORDERS_APART, f"{ratio:,.0f} times apart" if ratio < math.inf else "a figure against none")
+    elif ratio >= 10:
+        weigh(VERY_FAR_APART, "at least 10 times apart")
+    elif ratio >= 3:
+        weigh(FAR_APART, "at least 3 times apart")
+    elif ratio < 1.5:
+        weigh(CLOSE, "less than 1.5 times apart")
+    if "vague" in (new.bound, old.bound):
+        weigh(VAGUE, "a vague amount")
+    if new.subject and old.subject:
+        weigh(FULL_FRAME, f"both count {new.subject}")
+    if new.actor and old.actor:
+        weigh(FULL_FRAME, f"both count {new.actor}'s")
