@@ -84,7 +84,7 @@ def measure(count: int) -> dict:
     detect_language("a warm-up sentence for the language identifier")  # its model loads once, as the encoder's
     clock = Clock()
     patches = [(vectors_module, "encode", "encode"), (replay_module, "assign_stories", "story stage"),
-               (replay_module, "check_claims", "claim stage"), (stage_module, "extract_claims", "claim extraction"),
+               (replay_module, "check_claims", "claim stage"), (stage_module, "extract_many", "claim extraction"),
                (stage_module, "check_article", "claim comparison")]
     with tempfile.TemporaryDirectory() as tmp:
         articles = load(corpus.write(Path(tmp) / "corpus.jsonl", count))

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warwatch.claims.extract import extract_claims
+from warwatch.claims.extract import extract_many
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
 from warwatch.stories.assign import embedding_texts, model_covers
@@ -49,9 +49,9 @@ def claim_texts(articles: Iterable[Article], stories: StorySettings) -> dict[str
     """Cache key -> sentence of the claims the claim stage extracts from these articles (not copies, in a language
     the model covers), keyed as the stage keys them."""
     model = stories.model_name
-    return {embedding_key(model, claim.text): claim.text
-            for article in articles if article.duplicate_of_id is None and model_covers(stories, article.language)
-            for claim in extract_claims(article.title, article.text, article.published)}
+    read = [(a.title, a.text, a.published, None) for a in articles
+            if a.duplicate_of_id is None and model_covers(stories, a.language)]
+    return {embedding_key(model, claim.text): claim.text for found in extract_many(read) for claim in found}
 
 
 def warm(url: str, model: str, texts: Mapping[str, str]) -> int:

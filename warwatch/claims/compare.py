@@ -1,7 +1,7 @@
 """Does a new claim agree with, update or contradict an earlier one? Every verdict says why.
 
 Rules, in the terms of the issue:
-- figures of the same kind (and group, and side) contradict when their intervals, after unit
+- figures of the same kind and frame (group, side, whole or part, done or planned, one day or a total) contradict when their intervals, after unit
   conversion and a small rounding allowance, are disjoint by a clear margin; a running count
   that rises plausibly over the following days is an update; figures of different kinds never
   meet;
@@ -73,6 +73,8 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
 def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     if not _same_group(new.subject, old.subject) or (new.actor and old.actor and new.actor != old.actor):
         return UNRELATED
+    if new.part or old.part or new.planned != old.planned or new.period != old.period:
+        return UNRELATED  # another frame: a part against a whole, a plan against what was done, a day against a total
     cumulative = new.kind in CUMULATIVE
     if not cumulative and new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > 1:
         return UNRELATED  # counts for different days
@@ -159,11 +161,14 @@ def _figure_text(claim: Claim) -> str:
 
 
 def _figure_reason(new: Claim, old: Claim, higher: Claim, lower: Claim) -> str:
-    ratio = _significant(higher.value / max(lower.value, 1e-9))
     said = f"{old.speaker} gave" if old.speaker else "reported"
     old_text = old.shown if old.unit is None else f"{_amount(old.value)} {old.unit}"
     new_text = new.shown if new.unit is None else f"{new.shown} = {_amount(new.value)} {new.unit}"
-    scale = f"about {ratio:,g} times" if higher is new else f"about 1/{ratio:,g} of"
+    if not lower.value:
+        scale = "against"  # no ratio to a figure of none
+    else:
+        ratio = _significant(higher.value / lower.value)
+        scale = f"about {ratio:,g} times" if higher is new else f"about 1/{ratio:,g} of"
     return f"{new_text} {_noun(new)}, {scale} the {old_text} {said} on {old.when:%d %b %Y}"
 
 

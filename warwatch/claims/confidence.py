@@ -111,8 +111,10 @@ def _blame(new: Claim, old: Claim, weigh) -> None:
 def _figures(new: Claim, old: Claim, weigh) -> None:
     low, high = sorted((new.value or 0.0, old.value or 0.0))
     ratio = high / low if low > 0 else math.inf
-    if ratio >= 100:
-        weigh(ORDERS_APART, f"{ratio:,.0f} times apart" if ratio < math.inf else "a figure against none")
+    if low <= 0:
+        weigh(FAR_APART, "a figure against none")  # how far apart says nothing when one says none
+    elif ratio >= 100:
+        weigh(ORDERS_APART, f"{ratio:,.0f} times apart")
     elif ratio >= 10:
         weigh(VERY_FAR_APART, "at least 10 times apart")
     elif ratio >= 3:

@@ -41,6 +41,12 @@ EQUIPMENT_VERBS = {"destroyed": ("destroy",), "shot down": ("shot down", "downed
 
 SETTLEMENT_NOUNS = ("settlement", "village", "town", "localit")
 
+# Nouns (lemmas) a people count never counts: "residents of 12 villages were evacuated" counts villages.
+NOT_PEOPLE = {"settlement", "village", "town", "locality", "city", "building", "house", "home", "apartment", "school",
+              "hospital", "region", "district", "oblast", "area", "community", "day", "hour", "week", "month", "year",
+              "time", "km", "kilometre", "kilometer", "mile", "percent", "%", "tank", "aircraft", "helicopter", "drone",
+              "missile", "rocket", "vehicle", "ship", "vessel", "boat", "shell", "round", "bomb", "object", "facility"}
+
 PEOPLE_GROUPS: dict[str, tuple[str, ...]] = {
     "military": ("soldier", "servicem", "troop", "sailor", "crew", "fighter", "marine", "personnel",
                  "officer", "conscript", "mercenar", "member"),

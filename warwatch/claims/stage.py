@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.compare import Verdict, partners
-from warwatch.claims.extract import Claim, extract_claims
+from warwatch.claims.extract import Claim, extract_many
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
@@ -44,8 +44,9 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
         .order_by(Article.published, Article.id)
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
-    extracted = {a.id: extract_claims(a.title, a.text, a.published, outlets.get(a.feed_id))
-                 for a in pending if a.duplicate_of_id is None and model_covers(stories, a.language)}
+    read = [a for a in pending if a.duplicate_of_id is None and model_covers(stories, a.language)]
+    extracted = dict(zip((a.id for a in read),
+                         extract_many([(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in read])))
     model = stories.model_name
     texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found}
     vectors = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}

