@@ -45,6 +45,7 @@ class Role:
 
     not_a_count: str | None   # "age" or "name": never a count
     counted: str | None       # lemma of the noun it counts ("village", "soldier"); None for a bare number
+    own: str                  # the words that say what it counts: its modifiers ("four dead"), its noun, its verb
     clause: str               # the words of the figure's own clause
     part: bool                # a part of a larger figure
     planned: bool             # planned, ordered or possible, not done
@@ -123,7 +124,7 @@ def role(text: str, start: int, end: int) -> Role | None:
     noun = number.head if number.dep_ in ("nummod", "quantmod") and number.head != number else None
     if noun is not None and noun.dep_ == "nummod":  # "some 300": quantmod → nummod chain
         noun = noun.head
-    return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None,
+    return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None, _own(number, noun),
                 _clause(number), _part(number, noun), _planned(number))
 
 
@@ -139,6 +140,18 @@ def _not_a_count(number) -> str | None:
     if number.head.pos_ == "PROPN" and (number.dep_ in ("compound", "nmod", "appos") or number.head.i < number.i):
         return "name"  # "Dead Rising 2", "Civilization 6": a number after a name is part of it
     return None
+
+
+def _own(number, noun) -> str:
+    """The figure's modifiers and its noun's ("four dead", "129 injured", "dead civilians"), the noun, then the verb
+    it is the subject or object of with its particle ("shot down"): most telling first."""
+    words = [c.text for token in (number, noun) if token is not None
+             for c in token.children if c.dep_ in ("amod", "acl", "relcl", "appos", "compound")]
+    if noun is not None:
+        words.append(noun.text)
+    if (verb := _verb(number)) is not None:
+        words += [verb.text, *(c.text for c in verb.children if c.dep_ == "prt")]
+    return " ".join(words)
 
 
 def _verb(token):
