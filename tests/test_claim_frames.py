@@ -140,3 +140,30 @@ def test_batched_extraction_reads_as_one_by_one():
                  "people are to be evacuated.", MON, None),
                 ("Drones downed", "Air defences shot down 14 drones overnight.", LATER, None)]
     assert extract_many(articles) == [extract_claims(*article) for article in articles]
+
+
+# 7. kinds the rules could not see: the many ways a place is held, the defender's own air defence as a cause
+@pytest.mark.parametrize("earlier, new, relation", [
+    ("Moscow says Marhanets remains under its control.",
+     "Ukraine's general staff says Marhanets is under the control of Ukraine's forces.", "contradiction"),
+    ("The Russian army says it has liberated Marhanets.",
+     "Ukrainian troops have taken control of almost 90% of Marhanets, their commander said.", "contradiction"),
+    ("Russian forces have taken control of 70% of Marhanets, the Russian general said.",
+     "Russian troops captured Marhanets, the Russian general said.", "consistent"),  # progress, not a dispute
+    ("The Russian army says it has liberated Kostiantynivka.",
+     "Ukraine says Kostyantynivka is under the control of Ukraine's forces.", "contradiction"),  # another spelling
+])
+def test_a_place_held_by_one_side_against_taken_or_held_by_the_other(earlier, new, relation):
+    old, fresh = (next(c for c in extract_claims(s, "", at) if c.kind == "control") for s, at in
+                  ((earlier, MON), (new, LATER)))
+    assert compare(fresh, old).relation == relation
+
+
+def test_the_defenders_own_air_defence_against_a_strike_is_a_dispute_across_the_lines():
+    strike = one("The hospital was hit by a Russian missile, Ukraine's security service said.")
+    own_fire = one("The Russian defence ministry said the damage was caused by a falling Ukrainian air defence "
+                   "missile.", LATER)
+    verdict = compare(own_fire, strike)
+    assert (verdict.relation, verdict.kind) == ("contradiction", "cause")
+    assert "Ukraine's own air defence" in verdict.reason
+    assert confidence(own_fire, strike, verdict).score >= BAR

@@ -7,14 +7,15 @@ Rules, in the terms of the issue:
   meet;
 - a place captured against the same place contested, or an evacuation called complete against
   people dead or missing, contradict;
-- a cause (an attack against an accident) or the side blamed (or a denial of that blame) conflict.
+- a cause (an attack against an accident, or against the defender's own air defence) or the side blamed (or a
+  denial of that blame) conflict.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warwatch.claims.extract import Claim
+from warwatch.claims.extract import Claim, place_key
 from warwatch.claims.lexicon import CUMULATIVE
 
 CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, not contradiction
@@ -110,13 +111,15 @@ def _same_group(a: str | None, b: str | None) -> bool:
 
 
 def _control(new: Claim, old: Claim) -> Verdict:
-    if new.subject and old.subject and new.subject.lower() != old.subject.lower():
+    if new.subject and old.subject and place_key(new.subject) != place_key(old.subject):
         return UNRELATED
     if abs((new.published - old.published).days) > STATUS_DAYS:
         return UNRELATED
     place = new.subject or old.subject or "the place"
     if new.polarity != old.polarity:
         taken, held = (new, old) if new.polarity else (old, new)
+        if taken.actor and taken.actor == held.actor:
+            return CONSISTENT  # one side holds the place, or part of it, and fights on there
         by = f" by {taken.actor}" if taken.actor else ""
         return Verdict("contradiction", "status",
                        f"{_who(taken)} says {place} was taken{by}; {_who(held)} says it is still contested")
@@ -128,7 +131,7 @@ def _control(new: Claim, old: Claim) -> Verdict:
 
 def _cause(new: Claim, old: Claim) -> Verdict:
     if new.polarity and old.polarity:
-        if new.mechanism and old.mechanism and new.mechanism != old.mechanism:
+        if new.mechanism and old.mechanism and new.mechanism != old.mechanism or _own_fire(new, old) or _own_fire(old, new):
             return Verdict("contradiction", "cause", f"{_who(old)} gives {_cause_text(old)}; {_who(new)} gives {_cause_text(new)}")
         if new.actor and old.actor and new.actor != old.actor:
             return Verdict("contradiction", "responsibility", f"{_who(old)} blames {old.actor}; {_who(new)} blames {new.actor}")
@@ -138,6 +141,12 @@ def _cause(new: Claim, old: Claim) -> Verdict:
         return Verdict("contradiction", "responsibility",
                        f"{_who(blames)} blames {blames.actor}; {_who(denies)} denies {denies.actor} was responsible")
     return CONSISTENT
+
+
+def _own_fire(defence: Claim, strike: Claim) -> bool:
+    """The defender's own air defence against a strike blamed on another side ("Russia hit the building")."""
+    return (defence.mechanism == "air defence" and strike.mechanism in (None, "attack") and strike.actor is not None
+            and defence.actor != strike.actor)
 
 
 def _who(claim: Claim) -> str:
@@ -150,6 +159,8 @@ def _evacuation(claim: Claim) -> str:
 
 
 def _cause_text(claim: Claim) -> str:
+    if claim.mechanism == "air defence":
+        return f"{claim.actor}'s own air defence" if claim.actor else "air defence"
     by = f" by {claim.actor}" if claim.actor else ""
     return f"an {claim.mechanism}{by}" if claim.mechanism else f"the blame to {claim.actor}"
 

@@ -232,10 +232,10 @@ class _Status(NamedTuple):
     """What a clause's words say of the control of a place or of an evacuation, before the article's context
     (the place under discussion, an earlier claim denied) completes it."""
 
-    contested: bool        # fighting goes on, the place still held
+    contested: bool        # fighting goes on, the place still held, or only part of it taken
     place: str | None      # the place named: contested, or captured
     came_under: bool       # "came under Russian control", the place unnamed
-    holder: str | None     # who took the place
+    holder: str | None     # who took or holds the place (a part of it, when contested)
     negated: bool
     denial: bool           # denies something said before
     evacuation: bool | None  # complete (True) or failed (False)
@@ -347,7 +347,19 @@ def _without(clause: str, speaker: str | None) -> str:
 def _places(sentence: str, speaker: str | None) -> tuple[str, ...]:
     speaker_words = set((speaker or "").lower().split())
     words = {m[0].lower().strip("’'") for m in _CAPITALISED.finditer(sentence)}
-    return tuple(sorted(w for w in words - speaker_words - lx.NOT_PLACES if not side_of(w) and len(w) > 2))
+    return tuple(sorted({place_key(w) for w in words - speaker_words - lx.NOT_PLACES if not side_of(w) and len(w) > 2}))
+
+
+_SPELLINGS = (("kh", "h"), ("iy", "i"), ("yi", "i"), ("y", "i"), ("'", ""), ("’", ""), ("-", ""))
+
+
+@lru_cache(maxsize=4096)
+def place_key(name: str) -> str:
+    """One key for the Latin spellings of a place's name (Kupiansk and Kupyansk, Kharkiv and Harkiv)."""
+    key = name.lower()
+    for written, kept in _SPELLINGS:
+        key = key.replace(written, kept)
+    return key
 
 
 _FORCES = re.compile(r"([\w'’-]+)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|army|soldiers|military)\b", re.I)
@@ -464,13 +476,41 @@ roof", "Exports fell by 5%")."""
 _CAME_UNDER = re.compile(r"\b(?:came|come|is|was) under (?:\w+ )?(?:russian|ukrainian) control\b", re.I)
 
 
+_PLACE = r"(?P<place>[A-Z][\w’'-]+)"
+_PARTIAL = re.compile(r"\b(?:control|controls|controlled|hold|holds|held|cleared?)\s+(?:of\s+|over\s+)?(?:\w+\s+){0,2}?"
+                      r"\d+(?:\.\d+)?\s*(?:%|per ?cent) of (?:the (?:city|town|village) of )?" + _PLACE)
+"""Control of a share of a place ("took control of 70% of Pokrovsk"): the place is fought over, not taken."""
+_HELD = re.compile(_PLACE + r"\s+(?:[\w’'-]+\s+){0,6}?(?:is|was|remains?|remained|has been|had been|stays?)\s+"
+                   r"(?:still\s+|firmly\s+|fully\s+)?under (?:the )?(?:full |complete )?"
+                   r"(?:control of (?:the )?(?P<of>[\w’'-]+)|(?P<whose>[\w’'-]+) control)")
+"""A place said to be held by a side ("Kupiansk is under the control of Ukraine's forces", "remains under its
+control")."""
+
+
+def _held(clause: str, side: str | None) -> tuple[str, str | None] | None:
+    """The place a clause says is held, and by whom (a possessive stands for the speaker's side)."""
+    for name in _CAPITALISED.finditer(clause):
+        m = _HELD.match(clause, name.start())
+        if m and m["place"].lower() not in lx.NOT_PLACES and not side_of(m["place"]):
+            who = m["of"] or m["whose"]
+            return m["place"], side_of(who) or (side if who.lower() in ("its", "our", "their") else None)
+    return None
+
+
 def _status(clause: str, side: str | None) -> _Status:
-    if contested := lx.CONTESTED.search(clause):
-        place, came_under = _named_after(clause[contested.start():]) or _place(clause), False
+    partial = _PARTIAL.search(clause)
+    if partial and not side_of(partial["place"]):
+        place, came_under = partial["place"], False
+        contested, holder = partial, _holder(clause, side)
+    elif contested := lx.CONTESTED.search(clause):
+        place, came_under, holder = _named_after(clause[contested.start():]) or _place(clause), False, None
+    elif place := _place(clause):
+        came_under, holder = False, _holder(clause, side)
+    elif held := _held(clause, side):
+        (place, holder), came_under = held, False
     else:
-        place = _place(clause)
-        came_under = not place and bool(_CAME_UNDER.search(clause))
-    holder = _holder(clause, side) if not contested and (place or came_under) else None
+        came_under = bool(_CAME_UNDER.search(clause))
+        holder = _holder(clause, side) if came_under else None
     negated = bool(lx.NEGATION.search(clause))
     if lx.COMPLETE_EVACUATION.search(clause) and not negated:
         evacuation = True
@@ -484,7 +524,8 @@ def _status_claims(said: dict, status: _Status, state: _ArticleState, earlier: l
     claims = []
     if status.contested:
         if place := status.place or state.last_place:  # "fighting goes on", no place named or discussed: no claim
-            claims.append(Claim(**said, kind="control", subject=place, polarity=False, actor=said["side"]))
+            claims.append(Claim(**said, kind="control", subject=place, polarity=False,
+                                actor=status.holder or said["side"]))
     elif (place := status.place or (status.came_under and state.last_place)) and not status.negated:
         claims.append(Claim(**said, kind="control", subject=place, actor=status.holder))
     elif status.denial:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from warwatch.claims.compare import partners
-from warwatch.claims.extract import Claim
+from warwatch.claims.extract import Claim, place_key
 from warwatch.claims.lexicon import CUMULATIVE
 
 Scope = str | date | None
@@ -30,7 +30,7 @@ def scope(claim: Claim) -> Scope:
     """What must match for ``compare`` to relate two claims of this kind: a control claim's place, a one-day
     count's day; None when nothing does (or the claim does not say)."""
     if claim.kind == "control":
-        return claim.subject.lower() if claim.subject else None
+        return place_key(claim.subject) if claim.subject else None
     if claim.is_quantity and claim.kind not in CUMULATIVE:
         return claim.refers_to
     return None

@@ -81,7 +81,7 @@ OUTLET_SIDES: dict[str, tuple[str, ...]] = {
 CONTESTED = re.compile(
     r"\b(fighting (?:\w+ )?(?:continues|continued|goes on|is going on|was (?:still )?going on|still going on|is ongoing)"
     r"|(?:are|is|were) (?:still )?fighting (?:in|for)|still controls?|still holds?|recaptured|retook|has not fallen"
-    r"|remains? under (?:ukrainian|russian) control|not been (?:captured|taken))\b", re.I)
+    r"|not been (?:captured|taken))\b", re.I)
 
 # A bare denial of what was just reported ("This is not true", "rejected the claim").
 DENIAL = re.compile(
@@ -107,6 +107,9 @@ MECHANISMS: dict[str, tuple[str, ...]] = {
                "explosive", "mine", "destroying", "destroyed by"),
     "accident": ("fire", "detonation", "detonated", "storm", "accident", "malfunction", "technical",
                  "negligence", "wear", "ammunition"),
+    # the defender's own interceptor falling, not the attacker's weapon ("caused by a falling air-defence missile")
+    "air defence": ("air defense", "air defence", "air-defense", "air-defence", "anti-aircraft", "interceptor",
+                    "counter-missile", "nasams"),
 }
 # An ammunition fire or detonation on board is an accident even though it explodes.
 ACCIDENT_PHRASES = re.compile(r"\b(?:explosion|detonation) of (?:the )?ammunition|ammunition (?:detonat|explo)\w*", re.I)
