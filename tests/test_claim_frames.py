@@ -167,3 +167,16 @@ def test_the_defenders_own_air_defence_against_a_strike_is_a_dispute_across_the_
     assert (verdict.relation, verdict.kind) == ("contradiction", "cause")
     assert "Ukraine's own air defence" in verdict.reason
     assert confidence(own_fire, strike, verdict).score >= BAR
+
+
+def test_a_titled_person_reported_killed_then_shown_alive_is_a_dispute():
+    killed = [c for c in extract_claims("Ukrainian special forces said the strike killed 34 officers, including the "
+                                        "fleet commander, Admiral Pavlo Horenko.", "", MON) if c.kind == "fate"]
+    alive = [c for c in extract_claims("Fleet commander Pavlo Horenko is taking part in a board meeting, the Russian "
+                                       "defence ministry said.", "", LATER) if c.kind == "fate"]
+    assert [(c.subject, c.fate) for c in killed + alive] == [("Pavlo Horenko", "killed"), ("Pavlo Horenko", "alive")]
+    verdict = compare(alive[0], killed[0])
+    assert (verdict.relation, verdict.kind) == ("contradiction", "status")
+    assert confidence(alive[0], killed[0], verdict).score >= BAR
+    # the rank and the fleet are not people; a mayor reporting deaths is not among them
+    assert [c for c in extract_claims("Mayor Olena Bondar said 12 people were killed.", "", MON) if c.kind == "fate"] == []

@@ -90,6 +90,8 @@ def claim_value(claim: Claim) -> str:
     if claim.kind == "control":
         state = f"taken by {claim.actor}" if claim.polarity and claim.actor else "taken" if claim.polarity else "contested"
         return f"{claim.subject or 'place'}: {state}"
+    if claim.kind == "fate":
+        return f"{claim.subject}: {claim.fate}"
     if claim.kind == "evacuation":
         return "evacuation complete" if claim.polarity else "evacuation not complete"
     cause = claim.mechanism or "cause"

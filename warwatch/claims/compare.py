@@ -7,6 +7,7 @@ Rules, in the terms of the issue:
   meet;
 - a place captured against the same place contested, or an evacuation called complete against
   people dead or missing, contradict;
+- a named person killed against alive or captured;
 - a cause (an attack against an accident, or against the defender's own air defence) or the side blamed (or a
   denial of that blame) conflict.
 """
@@ -68,6 +69,8 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
                                                   f"{_who(figure)} reports {_figure_text(figure)}")
     if kinds == {"cause"}:
         return _cause(new, old)
+    if kinds == {"fate"}:
+        return _fate(new, old)
     return UNRELATED
 
 
@@ -141,6 +144,24 @@ def _cause(new: Claim, old: Claim) -> Verdict:
         return Verdict("contradiction", "responsibility",
                        f"{_who(blames)} blames {blames.actor}; {_who(denies)} denies {denies.actor} was responsible")
     return CONSISTENT
+
+
+FATES_APART = ({"killed", "alive"}, {"killed", "captured"})  # missing: not known yet; captured: alive
+
+
+def _fate(new: Claim, old: Claim) -> Verdict:
+    if person_key(new.subject or "") != person_key(old.subject or "") or \
+            abs((new.published - old.published).days) > STATUS_DAYS:
+        return UNRELATED
+    if {new.fate, old.fate} not in FATES_APART:
+        return CONSISTENT
+    return Verdict("contradiction", "status", f"{_who(old)} says {old.subject} was {old.fate}; "
+                                              f"{_who(new)} says {new.subject} is {new.fate}")
+
+
+def person_key(name: str) -> str:
+    """A person by surname, in one spelling: "Adm Sokolov" and "Viktor Sokolov" are one person here."""
+    return place_key(name.split()[-1]) if name.strip() else ""
 
 
 def _own_fire(defence: Claim, strike: Claim) -> bool:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import pysbd
 
+from warwatch.claims import fate
 from warwatch.claims import lexicon as lx
 from warwatch.claims import parse
 from warwatch.claims.quantities import Figure, find_figures, normalise_numbers
@@ -29,7 +30,7 @@ class Claim:
 
     text: str                      # the sentence it was found in
     kind: str                      # a quantity kind ("killed", "territory", "equipment:tank:destroyed", …),
-                                   # "control", "evacuation" or "cause"
+                                   # "control", "evacuation", "cause" or "fate"
     published: datetime
     subject: str | None = None     # the place or group it is about
     value: float | None = None
@@ -48,6 +49,7 @@ class Claim:
     refers_to: date | None = None
     places: tuple[str, ...] = field(default=())
     source: str | None = None      # the outlet, set by whoever stores the claim
+    fate: str | None = None        # a named person's: "killed", "alive", "captured", "missing" (kind "fate")
     part: bool = False             # a figure that counts part of a larger one ("of these, 8", "including 2 children")
     planned: bool = False          # a figure planned or possible, not done ("are to be evacuated", "could")
     period: str | None = None      # "day": a figure for one day ("in the past 24 hours"); None: a total or unsaid
@@ -149,6 +151,8 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
         for clause in _clauses(sentence):
             if clause.strip():
                 claims.extend(_clause_claims(clause, sentence, sentence_speaker, published, source, state, claims))
+        if fate.candidate(sentence):
+            claims.extend(_fate_claims(sentence, sentence_speaker, published, source, state))
         state.after_sentence(sentence, sentence_speaker)
     return claims
 
@@ -223,6 +227,17 @@ def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, pub
     if not any(c.kind == "territory" for c in claims):
         claims += _status_claims(said, reading.status, state, earlier)
     return claims + [Claim(**said, **found) for found in reading.causes]
+
+
+def _fate_claims(sentence: str, speaker: str | None, published: datetime, source: str | None,
+                 state: _ArticleState) -> list[Claim]:
+    """The fates of the titled people a sentence names (:mod:`warwatch.claims.fate`), a claim each."""
+    if speaker and _generic(speaker):
+        speaker = state.last_speaker
+    said = dict(text=sentence, published=published, hedged=bool(lx.HEDGES.search(sentence)), speaker=speaker,
+                side=side_of(speaker or ""), refers_to=_refers_to(sentence, published),
+                places=_places(sentence, speaker), source=source)
+    return [Claim(**said, kind="fate", subject=name, fate=found) for name, found in fate.fates(sentence)]
 
 
 Fields = dict  # the fields a claim sets beyond what its clause gives every claim (speaker, hedging, day)
@@ -319,7 +334,7 @@ def _is_name(text: str) -> bool:
 
 
 _SPEAKER_FILLER = re.compile(
-    r"^(?:[“\"'(]+|but |and |however,? |meanwhile,? |as |the |also )+|(?:\s+(?:has|have|had|also|has also|"
+    r"^(?:[“\"'(]+|but |and |however,? |meanwhile,? |as |the |also |although |though |while )+|(?:\s+(?:has|have|had|also|has also|"
     r"on \w+|in a \w+|in an \w+|earlier|later|again|previously|now|still|is|was|were|would|will))+$", re.I)
 
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from operator import itemgetter
 
-from warwatch.claims.compare import partners
+from warwatch.claims.compare import partners, person_key
 from warwatch.claims.extract import Claim, place_key
 from warwatch.claims.lexicon import CUMULATIVE
 
@@ -27,10 +27,12 @@ _published = itemgetter(0)
 
 
 def scope(claim: Claim) -> Scope:
-    """What must match for ``compare`` to relate two claims of this kind: a control claim's place, a one-day
-    count's day; None when nothing does (or the claim does not say)."""
+    """What must match for ``compare`` to relate two claims of this kind: a control claim's place, a person's
+    name, a one-day count's day; None when nothing does (or the claim does not say)."""
     if claim.kind == "control":
         return place_key(claim.subject) if claim.subject else None
+    if claim.kind == "fate":
+        return person_key(claim.subject or "")
     if claim.is_quantity and claim.kind not in CUMULATIVE:
         return claim.refers_to
     return None

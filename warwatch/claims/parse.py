@@ -109,13 +109,19 @@ def _remember(text: str, doc: Doc) -> Doc:
     return doc
 
 
-def role(text: str, start: int, end: int) -> Role | None:
-    """The role of the figure at ``text[start:end]``; None when the parse cannot place it, or while
-    :func:`collecting`."""
+def parsed(text: str) -> Doc | None:
+    """The parse of ``text``; None while :func:`collecting` (the text is collected)."""
     if (wanted := _COLLECTING.get()) is not None:
         wanted.add(text)
         return None
-    doc = _doc(text)
+    return _doc(text)
+
+
+def role(text: str, start: int, end: int) -> Role | None:
+    """The role of the figure at ``text[start:end]``; None when the parse cannot place it, or while
+    :func:`collecting`."""
+    if (doc := parsed(text)) is None:
+        return None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
