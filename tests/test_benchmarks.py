@@ -7,7 +7,7 @@ from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 HELPERS = {"common", "corpus", "monitor_bench", "run_all", "fit_contradiction",
-           "train_contradiction_model"}  # shared modules; fitting tools
+           "train_contradiction_model", "outlet_run"}  # shared modules (quality.py runs outlet_run); fitting tools
 
 sys.path.insert(0, str(BENCHMARKS))
 from run_all import BENCHMARKS as LISTED  # noqa: E402

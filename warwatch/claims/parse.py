@@ -145,6 +145,9 @@ def _not_a_count(number) -> str | None:
         return "name"  # "Battlefield 6", "Patriot 3 battery"
     if number.head.pos_ == "PROPN" and (number.dep_ in ("compound", "nmod", "appos") or number.head.i < number.i):
         return "name"  # "Dead Rising 2", "Civilization 6": a number after a name is part of it
+    if before is not None and before.is_title and before.i > number.sent.start and not (
+            number.dep_ == "nummod" and number.head.i > number.i):
+        return "name"  # a capitalised word, then a number that counts nothing after it: "Rising 2: Case 0"
     return None
 
 
