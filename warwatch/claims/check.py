@@ -57,7 +57,7 @@ def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim, disp
     """The finding of ``claim`` against ``other``, if they contradict and the dispute is new (to the alerts, or to
     the review list when below ``alert_at``); the reason is only written then."""
     opinion = None
-    if compare(claim, other, explain=False).relation != "contradiction":
+    if (verdict := compare(claim, other, explain=False)).relation != "contradiction":
         if not (second_opinion and claim.kind == other.kind):
             return []
         opinion = second_opinion(claim, other)
@@ -65,13 +65,12 @@ def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim, disp
             return []
     if disputes.known(claim, other):
         return []
-    verdict = opinion or compare(claim, other)
-    trust = confidence(claim, other, verdict)
-    kept = disputes if trust.score >= alert_at else review
-    if kept is review and review.known(claim, other):
+    trust = confidence(claim, other, opinion or verdict)  # the kind is all it reads of the verdict
+    alerted = trust.score >= alert_at
+    if not alerted and review.known(claim, other):
         return []
-    kept.add(claim, other)
-    return [Finding(key, other_key, verdict, trust)]
+    (disputes if alerted else review).add(claim, other)
+    return [Finding(key, other_key, opinion or compare(claim, other), trust)]
 
 
 class Disputes:
