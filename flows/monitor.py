@@ -8,6 +8,7 @@ from prefect import flow
 from prefect.tasks import exponential_backoff
 
 from warwatch.alerts import monitor_failed
+from warwatch.claims.parse import warm as warm_parser
 from warwatch.config.settings import load_settings
 from warwatch.flows.runners import configured_task_runner
 from warwatch.polling import PollOutcome, feed_batches
@@ -35,6 +36,7 @@ def _alert_failure(flow, flow_run, state) -> None:
       on_failure=[_alert_failure])
 def monitor() -> str:
     """One monitoring cycle; returns the run summary markdown."""
+    warm_parser()  # the claim stage's parser loads while feeds are polled
     outcomes = _poll(sync_feeds_task())
     feed_alerts_task(outcomes)
     new = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]

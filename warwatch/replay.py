@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.articles import store_entries
+from warwatch.claims import parse
 from warwatch.claims.stage import check_claims
 from warwatch.config.settings import FeedSpec, Settings
 from warwatch.feeds.normalise import canonical_url, detect_language, html_to_text
@@ -114,6 +115,7 @@ class ContradictionEvent:
 def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
            progress: Callable[[int], None] | None = None) -> list[ArticleEvent | ContradictionEvent]:
     """Store the articles, group them and check their claims in published order; return their events."""
+    parse.warm()  # the claim parser loads while the articles are stored and encoded
     sources = sorted({a.source for a in articles})
     feed_ids = dict(zip(sources, sync_feeds(session, [_feed_spec(s) for s in sources])))
     now = utcnow()

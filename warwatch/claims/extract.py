@@ -151,7 +151,7 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
         for clause in _clauses(sentence):
             if clause.strip():
                 claims.extend(_clause_claims(clause, sentence, sentence_speaker, published, source, state, claims))
-        if fate.candidate(sentence):
+        if fate.candidate(sentence, sentence_speaker):
             claims.extend(_fate_claims(sentence, sentence_speaker, published, source, state))
         state.after_sentence(sentence, sentence_speaker)
     return claims

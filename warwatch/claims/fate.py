@@ -26,14 +26,21 @@ ACTIVE = {"attend", "participate", "chair", "appear"}  # or "take part": things 
 _STEPS = 6  # how far up the tree a fate word may govern the name
 _SAYING = {"say", "tell", "report", "claim", "announce", "state", "add", "write", "confirm"}
 
-_CUES = re.compile(r"\b(?:" + "|".join(sorted(TITLES)) + r")\b", re.I)
+_TITLE = r"\b(?:" + "|".join(sorted(TITLES)) + r")\b\.?"
+_NAME = r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+"
+_CUES = re.compile(rf"(?i:{_TITLE})\s+(?:[\w'’-]+\s+){{0,4}}?{_NAME}|{_NAME},\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){{0,4}}?"
+                   rf"(?i:{_TITLE})")
+"""A rank or office beside a two-word name: "Admiral Pavlo Horenko", "Pavlo Horenko, the fleet's commander"."""
 _FATE_WORDS = re.compile(r"\b(?:kill|die|dead|death|elimina|liquida|perish|slain|alive|surviv|unharm|unhurt|captur"
                          r"|prisoner|captive|detain|missing|attend|participat|part in|appear|chair)", re.I)
 
 
-def candidate(sentence: str) -> bool:
-    """Whether a sentence may state a titled person's fate (cheap: decides what is parsed)."""
-    return bool(_CUES.search(sentence) and _FATE_WORDS.search(sentence))
+def candidate(sentence: str, speaker: str | None = None) -> bool:
+    """Whether a sentence may state the fate of a titled person other than its speaker (cheap: decides what is
+    parsed)."""
+    if speaker:
+        sentence = sentence.replace(speaker, " ")
+    return bool(_FATE_WORDS.search(sentence) and _CUES.search(sentence))
 
 
 def fates(sentence: str) -> list[tuple[str, str]]:

@@ -51,9 +51,18 @@ class Role:
     planned: bool             # planned, ordered or possible, not done
 
 
-@lru_cache(maxsize=1)
 def pipeline():
-    """spaCy's English pipeline, without named-entity recognition; raises ParserError when it is not the pinned one."""
+    """spaCy's English pipeline, without named-entity recognition; raises ParserError when it is not the pinned one.
+    Loaded once; a caller arriving while :func:`warm` loads it waits for that load."""
+    with _LOADING:
+        return _load()
+
+
+_LOADING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _load():
     import spacy
 
     try:
@@ -65,6 +74,21 @@ def pipeline():
         raise ParserError(f"spaCy pipeline {MODEL} is {meta.get('lang')}_{meta.get('name')} {meta.get('version')}, "
                           f"expected en_{MODEL_NAME} {MODEL_VERSION}")
     return nlp
+
+
+def warm() -> threading.Thread:
+    """Load the pipeline in a background thread (importing spaCy takes seconds), while other work runs: polling
+    feeds, encoding articles. The first parse waits for it."""
+    thread = threading.Thread(target=_load_quietly, name="warm-spacy", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_quietly() -> None:
+    try:
+        pipeline()
+    except ParserError:
+        pass  # reported where the pipeline is first needed
 
 
 _DOCS: OrderedDict[str, Doc] = OrderedDict()  # parsed clauses, least recently used first: the same clauses recur
