@@ -180,3 +180,21 @@ def test_a_titled_person_reported_killed_then_shown_alive_is_a_dispute():
     assert confidence(alive[0], killed[0], verdict).score >= BAR
     # the rank and the fleet are not people; a mayor reporting deaths is not among them
     assert [c for c in extract_claims("Mayor Olena Bondar said 12 people were killed.", "", MON) if c.kind == "fate"] == []
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("Our troops did not fire on the town, the Russian defence ministry said.", "Russia"),
+    ("The hospital was not hit by Ukrainian missiles, the governor said.", "Ukraine"),
+])
+def test_a_denied_strike_is_a_denial_of_responsibility_not_blame(sentence, actor):
+    causes = [(c.actor, c.polarity) for c in extract_claims(sentence, "", MON) if c.kind == "cause"]
+    assert causes == [(actor, False)]
+
+
+def test_a_side_denying_a_strike_the_other_blames_on_it_is_a_dispute():
+    blame = one("Kyiv said the apartment block was hit by a Russian missile.")
+    (denied,) = [c for c in extract_claims("Russia's armed forces do not strike residential buildings, the Kremlin "
+                                           "spokesman said.", "", LATER) if c.kind == "cause"]
+    verdict = compare(denied, blame)
+    assert (verdict.relation, verdict.kind) == ("contradiction", "responsibility")
+    assert confidence(denied, blame, verdict).score >= BAR

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import pysbd
 
-from warwatch.claims import fate
+from warwatch.claims import denial, fate
 from warwatch.claims import lexicon as lx
 from warwatch.claims import parse
 from warwatch.claims.quantities import Figure, find_figures, normalise_numbers
@@ -226,7 +226,20 @@ def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, pub
     claims = [Claim(**said, **found) for figure in reading.figures if (found := _framed(figure)) is not None]
     if not any(c.kind == "territory" for c in claims):
         claims += _status_claims(said, reading.status, state, earlier)
-    return claims + [Claim(**said, **found) for found in reading.causes]
+    denied = _denied(clause, said, reading)
+    blamed = [Claim(**said, **found) for found in reading.causes]  # the words, read without the negation
+    return claims + [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied
+
+
+def _denied(clause: str, said: dict, reading: _Reading) -> list[Claim]:
+    """A side's denial that it struck (:mod:`warwatch.claims.denial`): not responsible. "We", "our" forces are the
+    speaker's side."""
+    if not denial.candidate(clause):
+        return []
+    sides = {side_of(words) or (said["side"] if re.search(r"\b(?:we|our|us)\b", words, re.I) else None)
+             for words in denial.strikers_denied(clause)}
+    known = {found.get("actor") for found in reading.causes if found.get("polarity") is False}
+    return [Claim(**said, kind="cause", actor=side, polarity=False) for side in sorted(sides - known - {None})]
 
 
 def _fate_claims(sentence: str, speaker: str | None, published: datetime, source: str | None,
@@ -544,7 +557,8 @@ def _status_claims(said: dict, status: _Status, state: _ArticleState, earlier: l
     elif (place := status.place or (status.came_under and state.last_place)) and not status.negated:
         claims.append(Claim(**said, kind="control", subject=place, actor=status.holder))
     elif status.denial:
-        denied = next((c for c in reversed(earlier) if c.speaker != said["speaker"] and c.kind in ("control", "evacuation")), None)
+        denied = next((c for c in reversed(earlier) if c.speaker != said["speaker"]
+                       and c.kind in ("control", "evacuation", "cause")), None)
         if denied is not None:
             claims.append(Claim(**said, kind=denied.kind, subject=denied.subject, polarity=not denied.polarity,
                                 actor=denied.actor))

@@ -85,7 +85,7 @@ CONTESTED = re.compile(
 
 # A bare denial of what was just reported ("This is not true", "rejected the claim").
 DENIAL = re.compile(
-    r"\b(?:(?:is|was|it's) not true|(?:rejected|rejects|denied|denies|disputed|disputes|refuted|dismissed)"
+    r"\b(?:(?:is|was|it's) not (?:true|so|the case)|(?:rejected|rejects|denied|denies|disputed|disputes|refuted|dismissed)"
     r"(?: (?:the|this|that|these|such|\w+'s))? (?:claims?|reports?|allegations?|statements?)|untrue|false claims?)\b",
     re.I)
 
@@ -100,6 +100,7 @@ FAILED_EVACUATION = re.compile(r"\b(?:failed|unable|could not|couldn't) to (?:ev
 CAUSAL = re.compile(
     r"\b(?:as a result of|caused by|due to|because of|hit by|struck by|blown up|blew up|blowing up|blow up"
     r"|destroyed by|sabotage|accus\w*|blam\w*|responsib\w*|carried out|attack(?:ed)? by|hit the|struck the"
+    r"|(?:killed|murdered|shot|executed|tortured) by"
     r"|involvement|destroying)\b", re.I)
 MECHANISMS: dict[str, tuple[str, ...]] = {
     "attack": ("missile", "neptune", "drone", "strike", "shelling", "shell", "torpedo", "rocket", "bomb",
