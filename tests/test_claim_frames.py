@@ -77,6 +77,14 @@ def test_a_frame_is_recorded_on_the_claim():
 
 
 # 5. different groups or places in one report
+def test_counts_in_two_named_places_never_meet():
+    (here,) = figures("Thirty soldiers surrendered near Robotyne, the army said.")
+    (there,) = [c for c in extract_claims("Five soldiers were captured near Verbove, the army said.", "", LATER)
+                if c.is_quantity]
+    assert (here.where, there.where) == ("Robotyne", "Verbove")
+    assert compare(there, here).relation == "unrelated"
+
+
 def test_counts_of_two_places_in_one_report_are_not_a_dispute():
     found = extract_claims("Thirty soldiers surrendered near one village; five more were captured near another, "
                            "the army said.", "", MON)
@@ -93,6 +101,12 @@ def test_a_side_read_as_blaming_itself_is_kept_for_review():
     assert verdict.kind == "responsibility"
     trust = confidence(misread, blame, verdict)
     assert trust.score < BAR and "blaming itself" in trust.text()
+
+
+def test_a_dated_background_attack_is_another_event():
+    older = one("On 2 August a Russian missile hit the port, Kyiv said.", MON)
+    today = one("Moscow blamed Ukraine for the explosion at the port on 12 August.", MON)
+    assert compare(today, older).relation == "unrelated"
 
 
 # precision first: what is alerted

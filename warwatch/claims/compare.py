@@ -1,7 +1,7 @@
 """Does a new claim agree with, update or contradict an earlier one? Every verdict says why.
 
 Rules, in the terms of the issue:
-- figures of the same kind and frame (group, side, whole or part, done or planned, one day or a total) contradict when their intervals, after unit
+- figures of the same kind and frame (group, side, place, whole or part, done or planned, one day or a total) contradict when their intervals, after unit
   conversion and a small rounding allowance, are disjoint by a clear margin; a running count
   that rises plausibly over the following days is an update; figures of different kinds never
   meet;
@@ -9,7 +9,7 @@ Rules, in the terms of the issue:
   people dead or missing, contradict;
 - a named person killed against alive or captured;
 - a cause (an attack against an accident, or against the defender's own air defence) or the side blamed (or a
-  denial of that blame) conflict.
+  denial of that blame) conflict, for the same event: causes both dated, more than a week apart, are not compared.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
         return Verdict("contradiction", "status", f"{_who(status)} {_evacuation(status)}; "
                                                   f"{_who(figure)} reports {_figure_text(figure)}")
     if kinds == {"cause"}:
+        if new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > STATUS_DAYS:
+            return UNRELATED  # dated more than a week apart: a background sentence about another attack
         return _cause(new, old)
     if kinds == {"fate"}:
         return _fate(new, old)
@@ -77,8 +79,10 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
 def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     if not _same_group(new.subject, old.subject) or (new.actor and old.actor and new.actor != old.actor):
         return UNRELATED
-    if new.part or old.part or new.planned != old.planned or new.period != old.period:
-        return UNRELATED  # another frame: a part against a whole, a plan against what was done, a day against a total
+    if new.part or old.part or new.planned != old.planned or new.period != old.period or (
+            new.where and old.where and place_key(new.where) != place_key(old.where)):
+        return UNRELATED  # another frame: a part against a whole, a plan against what was done, a day against a
+        # total, another place
     cumulative = new.kind in CUMULATIVE
     if not cumulative and new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > 1:
         return UNRELATED  # counts for different days

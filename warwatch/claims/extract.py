@@ -50,6 +50,7 @@ class Claim:
     places: tuple[str, ...] = field(default=())
     source: str | None = None      # the outlet, set by whoever stores the claim
     fate: str | None = None        # a named person's: "killed", "alive", "captured", "missing" (kind "fate")
+    where: str | None = None       # the place a figure counts in, when its clause names one ("near Robotyne")
     part: bool = False             # a figure that counts part of a larger one ("of these, 8", "including 2 children")
     planned: bool = False          # a figure planned or possible, not done ("are to be evacuated", "could")
     period: str | None = None      # "day": a figure for one day ("in the past 24 hours"); None: a total or unsaid
@@ -474,8 +475,10 @@ def _framed(figure: _FigureReading) -> Fields | None:
     elif not (_KIND_RES[kind].search(figure.head) or _KIND_RES[kind].search(found.clause)):
         if (kind := _people_kind(found.clause)) is None:
             return None
+    where = found.where if found.where and found.where.lower() not in lx.NOT_PLACES and not side_of(found.where) \
+        else None
     return {**figure.fields, "kind": kind, "part": found.part, "planned": found.planned,
-            "period": _period(found.clause)}
+            "period": _period(found.clause), "where": where}
 
 
 def _period(text: str) -> str | None:

@@ -49,6 +49,7 @@ class Role:
     clause: str               # the words of the figure's own clause
     part: bool                # a part of a larger figure
     planned: bool             # planned, ordered or possible, not done
+    where: str | None         # the proper name its verb places it in ("near Robotyne", "In Kharkiv, …")
 
 
 def pipeline():
@@ -155,7 +156,7 @@ def role(text: str, start: int, end: int) -> Role | None:
     if noun is not None and noun.dep_ == "nummod":  # "some 300": quantmod → nummod chain
         noun = noun.head
     return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None, _own(number, noun),
-                _clause(number), _part(number, noun), _planned(number))
+                _clause(number), _part(number, noun), _planned(number), _where(number))
 
 
 def _not_a_count(number) -> str | None:
@@ -185,6 +186,21 @@ def _own(number, noun) -> str:
     if (verb := _verb(number)) is not None:
         words += [verb.text, *(c.text for c in verb.children if c.dep_ == "prt")]
     return " ".join(words)
+
+
+_PLACE_PREPS = {"in", "near", "at", "around", "outside", "inside", "from"}
+
+
+def _where(number) -> str | None:
+    """The proper name a place preposition of the figure's verb takes: "surrendered near Robotyne"."""
+    verb = _verb(number)
+    for prep in verb.children if verb is not None else ():
+        if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
+            for noun in prep.children:
+                names = [t for t in (noun, *noun.children) if t.pos_ == "PROPN" and t.dep_ in ("pobj", "compound")]
+                if names:
+                    return names[0].text
+    return None
 
 
 def _verb(token):
