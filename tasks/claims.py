@@ -8,11 +8,9 @@ from prefect.cache_policies import NONE
 
 from warwatch.claims.stage import check_claims, nli_judge
 from warwatch.config.settings import load_settings
-from warwatch.outbox import enqueue_alert
+from warwatch.outbox import enqueue_contradictions
 from warwatch.report import TABLE_ROWS, contradiction_rows, table_description
 from warwatch.store.db import session
-from warwatch.store.models import Contradiction
-from warwatch.views import contradiction_view
 
 
 @task(name="check-claims", cache_policy=NONE)
@@ -23,13 +21,7 @@ def check_claims_task() -> int:
     judge = nli_judge(settings.claims)
     with session(settings.db_url) as s:
         found = check_claims(s, settings.stories, settings.claims, judge, index_file=settings.index_file("claims"))
-        views = []
-        for contradiction_id in found:
-            view = contradiction_view(s, contradiction_id)
-            story_id = s.get_one(Contradiction, contradiction_id).story_id
-            if story_id is not None and view.alerted:
-                enqueue_alert(s, key=f"contradiction:{contradiction_id}", story_id=story_id, view=view)
-            views.append(view)
+        views = enqueue_contradictions(s, found)
         s.commit()
     create_table_artifact(key="warwatch-contradictions", table=contradiction_rows(views[:TABLE_ROWS]),
                           description=table_description("New claims that contradict earlier reports, side by side, "

@@ -11,12 +11,12 @@ from warwatch.articles import store_entries
 from warwatch.claims.stage import check_claims
 from warwatch.config.settings import ClaimSettings, FeedSpec, Settings, StorySettings
 from warwatch.feeds.parse import Entry
-from warwatch.outbox import enqueue_alert, enqueue_assignments
+from warwatch.outbox import enqueue_assignments, enqueue_contradictions
 from warwatch.polling import sync_feeds
 from warwatch.stories.assign import assign_stories
 from warwatch.store.db import session
 from warwatch.store.models import Claim, Contradiction, Delivery
-from warwatch.views import contradiction_view
+from warwatch.views import contradiction_view, digest_view
 
 T0 = datetime(2024, 8, 12, 15, 0, tzinfo=timezone.utc)
 OFFICIAL = ("Army chief says troops control about 1,000 sq km of the border region",
@@ -40,10 +40,7 @@ def run_stages(s, feed_id: int, *entries: Entry) -> list[int]:
     settings = Settings(slack_channel="#war-news")
     enqueue_assignments(s, assign_stories(s, StorySettings()), settings)
     found = check_claims(s, StorySettings(), ClaimSettings())
-    for contradiction_id in found:
-        story_id = s.get_one(Contradiction, contradiction_id).story_id
-        enqueue_alert(s, key=f"contradiction:{contradiction_id}", story_id=story_id,
-                      view=contradiction_view(s, contradiction_id))
+    enqueue_contradictions(s, found)
     s.commit()
     return found
 
@@ -85,3 +82,22 @@ def test_copies_and_other_languages_are_not_checked(store):
     run_stages(s, tabloid, ukrainian)
     articles_with_claims = s.scalars(select(Claim.article_id).distinct()).all()
     assert len(articles_with_claims) == 1
+
+
+CITY = ("Ten killed in missile strike on the city",
+        "The city military administration said 10 people were killed in the missile strike on the city centre.")
+HOSPITAL = ("Two killed at hospital in missile strike on the city",
+            "The city military administration said 2 people were killed in the missile strike on the city centre.")
+
+
+def test_a_doubtful_contradiction_is_kept_for_review_not_alerted(store):
+    s, wire, tabloid = store
+    run_stages(s, wire, entry("city", *CITY, hours=0))
+    (found,) = run_stages(s, tabloid, entry("hospital", *HOSPITAL, hours=2))
+    contradiction = s.get_one(Contradiction, found)
+    assert not contradiction.alerted and contradiction.confidence < ClaimSettings().alert_confidence
+    assert "both from one side" in contradiction.evidence or "no speaker" in contradiction.evidence
+    assert s.scalar(select(func.count()).where(Delivery.kind == "alert")) == 0
+    now = datetime.now(timezone.utc)  # contradictions are dated when recorded
+    day = digest_view(s, now - timedelta(hours=1), now + timedelta(hours=1), [])
+    assert day.contradictions == [] and [v.reason for v in day.review] == [contradiction.reason]

@@ -113,6 +113,9 @@ BUILDERS = {
     "contradiction": lambda: contradiction_message(contradiction()),
     "digest": lambda: digest_message(digest()),
     "digest_empty": lambda: digest_message(digest(stories=[], contradictions=[], feeds=[])),
+    "digest_review": lambda: digest_message(DigestView(
+        since=WHEN - timedelta(days=1), until=WHEN, stories=[], contradictions=[], feeds=[],
+        review=[contradiction(alerted=False, confidence=0.45, evidence="confidence 0.45: both from one side")])),
     "digest_failing": lambda: digest_message(digest(feeds=[FeedHealthView("TASS", 4, "HTTP 503 <html>", None),
                                                            FeedHealthView("BBC", 0, None, WHEN)])),
 }
@@ -310,3 +313,11 @@ def test_property_no_unescaped_markup(headline, outlet, url):
                 target = link[1:].split("|")[0]
                 assert target in (mrkdwn_escape(URL), ) or target.startswith("https://")
                 assert not re.search(r"&(?!amp;|lt;|gt;)", target)
+
+
+def test_review_items_are_listed_apart_in_the_digest_and_alerts_show_their_evidence():
+    [digest_] = BUILDERS["digest_review"]()
+    text = "\n".join(strings(digest_.blocks))
+    assert "*For review* (1)" in text and "confidence 0.45" in text
+    [alert] = contradiction_message(contradiction(evidence="confidence 0.80: opposite sides (Ukraine, Russia) (+0.35)"))
+    assert "opposite sides (Ukraine, Russia)" in "\n".join(strings(alert.blocks))

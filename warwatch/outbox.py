@@ -22,8 +22,8 @@ from warwatch.slack_messages import (
     story_message,
 )
 from warwatch.stories.assign import Assignment
-from warwatch.store.models import Article, Delivery, Feed
-from warwatch.views import coverage_view, digest_view, story_view
+from warwatch.store.models import Article, Contradiction, Delivery, Feed
+from warwatch.views import contradiction_view, coverage_view, digest_view, story_view
 
 CONSOLE = "console"
 """The channel name used when no Slack channel is configured and messages go to the console."""
@@ -88,6 +88,18 @@ def enqueue_alert(session: Session, *, key: str, story_id: int, view: Contradict
         return False
     return enqueue(session, key=key, kind="alert", channel=parent.channel, story_id=story_id, broadcast=True,
                    messages=contradiction_message(view))
+
+
+def enqueue_contradictions(session: Session, contradiction_ids: Iterable[int]) -> list[ContradictionView]:
+    """The new contradictions' views; an alert is queued for each one alerted, the rest are kept for review."""
+    views = []
+    for contradiction_id in contradiction_ids:
+        view = contradiction_view(session, contradiction_id)
+        story_id = session.get_one(Contradiction, contradiction_id).story_id
+        if story_id is not None and view.alerted:
+            enqueue_alert(session, key=f"contradiction:{contradiction_id}", story_id=story_id, view=view)
+        views.append(view)
+    return views
 
 
 def enqueue_digest(session: Session, settings: Settings, since: datetime, until: datetime, label: str) -> bool:
