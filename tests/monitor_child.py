@@ -68,6 +68,7 @@ def _last_refresh(_sink, _channel: str, ts: str, _message: dict) -> bool:
 def install(point: str) -> None:
     """Arm the crash ``point``."""
     import warwatch.delivery
+    import warwatch.outbox
     import warwatch.polling
     import warwatch.stories.vectors
     import warwatch.tasks.claims
@@ -87,7 +88,7 @@ def install(point: str) -> None:
         # stories assigned and their posts queued (committed); claims not checked
         "after-stories": lambda: _wrap(warwatch.tasks.claims, "check_claims", before=_always),
         # a contradiction is recorded (flushed), its alert not yet queued
-        "after-contradiction": lambda: _wrap(warwatch.tasks.claims, "enqueue_alert", before=_always),
+        "after-contradiction": lambda: _wrap(warwatch.outbox, "enqueue_alert", before=_always),
         # Slack accepted the first chat.postMessage (a story's parent); the delivery is not marked sent
         "after-slack-post": lambda: _wrap(warwatch.delivery.SlackSink, "post", after=_always),
         # Slack accepted the contradiction alert (a broadcast thread reply); not marked sent

@@ -93,7 +93,7 @@ def _load_quietly() -> None:
 
 
 _DOCS: OrderedDict[str, Doc] = OrderedDict()  # parsed clauses, least recently used first: the same clauses recur
-_DOCS_MAX = 8192
+_DOCS_MAX = 4096  # about 10 KB a clause
 _LOCK = threading.Lock()  # Dask workers' threads share the cache
 _COLLECTING: ContextVar[set[str] | None] = ContextVar("collecting", default=None)
 
