@@ -3,7 +3,8 @@
 A dispute is reported once. A new claim that repeats one side of a contradiction already found
 (another outlet carrying the same inflated figure against the same official one) adds nothing
 an analyst has not been told, so it is not reported again. A dispute kept only for review (its
-confidence below the alert bar) does not silence a later pair with the evidence to be alerted.
+confidence below the alert bar) does not silence a later pair with the evidence to be alerted: one that
+brings decisive evidence (:func:`~warwatch.claims.confidence.decisive`) is weighed again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from warwatch.claims.compare import Verdict, compare, partners
-from warwatch.claims.confidence import Confidence, confidence
+from warwatch.claims.confidence import Confidence, confidence, decisive
 from warwatch.claims.extract import Claim
 from warwatch.claims.history import ClaimHistory, Scope, in_scope, scope
 
@@ -42,10 +43,12 @@ def check_article(new: Sequence[tuple[Hashable, Claim]], story: ClaimHistory, di
             if claim.speaker != other.speaker and (claim.speaker or other.speaker):
                 findings += _accept(key, claim, other_key, other, disputes, second_opinion, review, alert_at)
         kinds = partners(claim.kind)
-        restated = disputes.restated_by(claim)
+        restated, restated_review = disputes.restated_by(claim), review.restated_by(claim)
         for other_key, other in [*story.comparable(claim), *((k, c) for k, c in others if c.kind in kinds)]:
             if restated and restated(other):
                 continue  # reported already, whatever the verdict: most of the pairs of a long-running dispute
+            if restated_review and restated_review(other) and not decisive(claim, other):
+                continue  # kept for review already, and nothing here could lift it over the bar
             if found := _accept(key, claim, other_key, other, disputes, second_opinion, review, alert_at):
                 findings += found
                 break

@@ -88,6 +88,18 @@ def confidence(new: Claim, old: Claim, verdict: Verdict) -> Confidence:
     return Confidence(round(min(max(score, 0.0), 1.0), 2), tuple(evidence))
 
 
+def decisive(new: Claim, old: Claim) -> bool:
+    """Whether a pair brings one of the two pieces of evidence that can lift a dispute over the alert bar on its own:
+    speakers (or their outlets) on opposite sides, or figures two orders of magnitude apart."""
+    new_side, old_side = _side(new)[0], _side(old)[0]
+    if new_side and old_side and new_side != old_side:
+        return True
+    if new.value is None or old.value is None:
+        return False
+    low, high = sorted((new.value, old.value))
+    return low > 0 and high / low >= 100
+
+
 def _side(claim: Claim) -> tuple[str | None, bool]:
     """The side a claim speaks for, and whether its speaker says so (rather than its outlet)."""
     if claim.side:
