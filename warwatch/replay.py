@@ -115,11 +115,11 @@ class ContradictionEvent:
 def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
            progress: Callable[[int], None] | None = None) -> list[ArticleEvent | ContradictionEvent]:
     """Store the articles, group them and check their claims in published order; return their events."""
-    parse.warm()  # the claim parser loads while the articles are stored and encoded
     sources = sorted({a.source for a in articles})
     feed_ids = dict(zip(sources, sync_feeds(session, [_feed_spec(s) for s in sources])))
     now = utcnow()
     stored = store_entries(session, [(feed_ids[a.source], _entry(a)) for a in articles], now)
+    parse.warm()  # the claim parser loads while the model encodes the articles (which leaves the GIL free)
     assign_stories(session, settings.stories, progress)
     check_claims(session, settings.stories, settings.claims)
     session.commit()
