@@ -120,10 +120,8 @@ def _blame(new: Claim, old: Claim, weigh) -> None:
         return
     accident = next((c for c in (new, old) if c.mechanism == "accident"), None)
     attack = next((c for c in (new, old) if c.mechanism == "attack" and c.actor), None)
-    if accident and attack and _side(accident)[0] and _side(accident)[0] != attack.actor:
-        weigh(BLAME_ACROSS, "{}'s side calls it an accident; the other report says {} struck", _side(accident)[0],
-              attack.actor)
-        return
+    if accident and attack and (calls := _side(accident)[0]) and calls != attack.actor:
+        weigh(BLAME_ACROSS, "{}'s side calls it an accident; the other report says {} struck", calls, attack.actor)
     elif len(blamed) == 2 and new.actor != old.actor:
         if new.side == old.actor and old.side == new.actor:
             weigh(MUTUAL_BLAME, "each side blames the other")

@@ -160,8 +160,9 @@ def role(text: str, start: int, end: int) -> Role | None:
     noun = number.head if number.dep_ in ("nummod", "quantmod") and number.head != number else None
     if noun is not None and noun.dep_ == "nummod":  # "some 300": quantmod → nummod chain
         noun = noun.head
-    return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None, _own(number, noun),
-                _clause(number), _part(number, noun), _planned(number), _where(number))
+    verb = _verb(number)  # the nearest verb above the figure: its clause
+    return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None, _own(number, noun, verb),
+                _clause(number, verb), _part(number, noun, verb), _planned(verb), _where(verb))
 
 
 def _not_a_count(number) -> str | None:
@@ -181,14 +182,14 @@ def _not_a_count(number) -> str | None:
     return None
 
 
-def _own(number, noun) -> str:
+def _own(number, noun, verb) -> str:
     """The figure's modifiers and its noun's ("four dead", "129 injured", "dead civilians"), the noun, then the verb
     it is the subject or object of with its particle ("shot down"): most telling first."""
     words = [c.text for token in (number, noun) if token is not None
              for c in token.children if c.dep_ in ("amod", "acl", "relcl", "appos", "compound")]
     if noun is not None:
         words.append(noun.text)
-    if (verb := _verb(number)) is not None:
+    if verb is not None:
         words += [verb.text, *(c.text for c in verb.children if c.dep_ == "prt")]
     return " ".join(words)
 
@@ -196,9 +197,8 @@ def _own(number, noun) -> str:
 _PLACE_PREPS = {"in", "near", "at", "around", "outside", "inside", "from"}
 
 
-def _where(number) -> str | None:
+def _where(verb) -> str | None:
     """The proper name a place preposition of the figure's verb takes: "surrendered near Robotyne"."""
-    verb = _verb(number)
     for prep in verb.children if verb is not None else ():
         if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
             for noun in prep.children:
@@ -216,9 +216,8 @@ def _verb(token):
     return None
 
 
-def _clause(number) -> str:
+def _clause(number, verb) -> str:
     """The figure's verb's subtree, less the clauses conjoined to it; the sentence when it has no verb."""
-    verb = _verb(number)
     if verb is None:
         return number.sent.text
     skip = {t.i for child in verb.children if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
@@ -226,7 +225,7 @@ def _clause(number) -> str:
     return " ".join(t.text for t in verb.subtree if t.i not in skip)
 
 
-def _part(number, noun) -> bool:
+def _part(number, noun, verb) -> bool:
     for token in (number, noun):
         if token is None:
             continue
@@ -235,15 +234,13 @@ def _part(number, noun) -> bool:
         if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in _PART_PRONOUNS for g in c.children)
                for c in token.children):
             return True
-    verb = _verb(number)
     return verb is not None and any(
         c.dep_ == "prep" and c.lower_ in ("of", "among") and any(g.lower_ in _PART_PRONOUNS for g in c.children)
         for c in verb.children)
 
 
-def _planned(number) -> bool:
+def _planned(verb) -> bool:
     """"will", "could", "are to be evacuated", "plans to evacuate": not done."""
-    verb = _verb(number)
     if verb is None:
         return False
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
