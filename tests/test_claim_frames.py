@@ -149,6 +149,15 @@ def test_an_outlet_that_speaks_for_a_side_stands_for_an_unattributed_claim():
     assert trust.score >= BAR and "by outlet" in trust.text()
 
 
+@pytest.mark.parametrize("sentence, side", [
+    ("Adviser Mykhailo Podolyak admitted that the depot burned because of a stray air-defence missile.", "Ukraine"),
+    ("The FSB said the blast on the bridge was carried out by Ukrainian saboteurs.", "Russia"),
+    ("Gerasimov's deputy said Russian troops had captured the village of Lozova.", "Russia"),
+])
+def test_officials_and_agencies_speak_for_their_side(sentence, side):
+    assert {c.side for c in extract_claims(sentence, "", MON)} == {side}
+
+
 def test_a_dispute_kept_for_review_does_not_silence_a_later_one_with_the_evidence():
     city = (0, one("The city administration said 10 people were killed."))
     weak = (1, one("Some 2 people were killed, a local outlet reported.", LATER))

@@ -315,10 +315,12 @@ def _reading(clause: str, speaker: str | None) -> _Reading:
 def side_of(text: str) -> str | None:
     """The side of the war a phrase names first (by its words), or None."""
     for word in _WORD.findall(text.lower().replace("’", "'")):
-        for name, words in lx.SIDES.items():
-            if word in words:
-                return name
+        if side := _SIDE_OF_WORD.get(word.removesuffix("'s")):
+            return side
     return None
+
+
+_SIDE_OF_WORD = {word: side for side, words in lx.SIDES.items() for word in words}
 
 
 @lru_cache(maxsize=4096)  # asked of each sentence and again of its clauses and their parts

@@ -57,14 +57,21 @@ PEOPLE_GROUPS: dict[str, tuple[str, ...]] = {
 TIME_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "night", "noon", "a.m", "p.m",
               "am", "pm", "percent", "per cent", "%", "st", "nd", "rd", "th", "time", "km/h", "mph")
 
-# Sides of the war, by the words that name them (lower case; matched as whole words).
+# Sides of the war, by the words that name them (lower case; matched as whole words, a possessive "'s" dropped):
+# the states, their capitals and forces, their agencies, and the officials, commanders and spokespeople who speak
+# for them. A phrase's side is that of its first such word.
 SIDES: dict[str, tuple[str, ...]] = {
-    "Russia": ("russia", "russia's", "russian", "russians", "moscow", "moscow's", "kremlin", "kremlin's",
-               "wagner", "prigozhin", "peskov", "putin", "putin's", "shoigu", "lavrov", "zakharova", "tass",
-               "ria", "interfax", "aksyonov", "russian-backed", "russian-installed", "occupation"),
-    "Ukraine": ("ukraine", "ukraine's", "ukrainian", "ukrainians", "kyiv", "kyiv's", "kiev", "zelensky",
-                "zelenskyy", "zelensky's", "syrskyi", "danilov", "cherevatyi", "kuleba", "budanov", "zaluzhnyi",
-                "prokudin", "neptune"),
+    "Russia": ("russia", "russian", "russians", "moscow", "kremlin", "wagner", "prigozhin", "putin", "peskov",
+               "shoigu", "lavrov", "zakharova", "gerasimov", "belousov", "konashenkov", "medvedev", "nebenzia",
+               "nebenzya", "polyanskiy", "ushakov", "ryabkov", "bortnikov", "patrushev", "naryshkin", "surovikin",
+               "kadyrov", "pushilin", "pasechnik", "saldo", "balitsky", "aksyonov", "razvozhayev", "gladkov",
+               "fsb", "rosgvardia", "rosatom", "roscosmos", "duma", "tass", "ria", "interfax", "russian-backed",
+               "russian-installed", "occupation"),
+    "Ukraine": ("ukraine", "ukrainian", "ukrainians", "kyiv", "kiev", "zelensky", "zelenskyy", "zelenskiy",
+                "yermak", "podolyak", "podoliak", "arestovych", "arestovich", "kuleba", "sybiha", "shmyhal",
+                "reznikov", "umerov", "syrskyi", "zaluzhnyi", "budanov", "maliuk", "malyuk", "danilov", "klymenko",
+                "klitschko", "lubinets", "ihnat", "yusov", "cherevatyi", "tarnavsky", "lykhovyi", "prokudin",
+                "sbu", "gur", "energoatom", "ukrenergo", "naftogaz", "neptune"),
 }
 
 # Outlets that speak for a side: state media, and national outlets under martial law. A claim whose speaker names
@@ -126,7 +133,9 @@ NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|denied|denies|n't)\b", re.
 SAY_VERBS = ("said", "says", "told", "announced", "stated", "claimed", "claims", "reported", "reports",
              "added", "insists", "insisted", "maintains", "maintained", "confirmed", "declared", "wrote",
              "posted", "believes", "alleged", "noted", "informed", "accused", "accuses", "blamed", "blames",
-             "rejected", "rejects", "denied", "denies", "disputed", "warned", "estimated")
+             "rejected", "rejects", "denied", "denies", "disputed", "warned", "estimated", "admitted", "admits",
+             "acknowledged", "acknowledges", "conceded", "concedes", "stressed", "emphasised", "emphasized",
+             "explained", "asserted", "asserts", "assured", "argued", "argues")
 PRONOUNS = {"he", "she", "they", "it", "we", "the ministry", "the statement", "the agency", "the official",
             "officials", "the spokesman", "the spokesperson"}
 
