@@ -158,6 +158,18 @@ def test_officials_and_agencies_speak_for_their_side(sentence, side):
     assert {c.side for c in extract_claims(sentence, "", MON)} == {side}
 
 
+@pytest.mark.parametrize("sentence, speakers", [
+    ("Earlier, Russia's defence ministry said 12 soldiers were killed in the raid.", {"Russia's defence ministry"}),
+    ("Ukraine's navy said 40 marines were killed, but Moscow said 3 marines died.", {"Ukraine's navy", "Moscow"}),
+    ("One dead, 14 injured after the ferry fire, says Kherson Governor Oleh Marchuk", {"Kherson Governor Oleh Marchuk"}),
+    ("Earlier reports indicated that 30 people were killed in the blast.", {None}),
+    ("Initial reports said 9 people were killed, but the mayor of Nikopol said 2 people died.",
+     {None, "mayor of Nikopol"}),
+])
+def test_the_speaker_is_the_subject_of_the_reporting_verb(sentence, speakers):
+    assert {c.speaker for c in extract_claims(sentence, "", MON)} == speakers
+
+
 def test_a_dispute_kept_for_review_does_not_silence_a_later_one_with_the_evidence():
     city = (0, one("The city administration said 10 people were killed."))
     weak = (1, one("Some 2 people were killed, a local outlet reported.", LATER))

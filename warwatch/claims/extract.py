@@ -8,7 +8,8 @@ claims with two speakers. A claim keeps who said it, how hedged it is and when i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -16,7 +17,7 @@ from typing import NamedTuple
 
 import pysbd
 
-from warwatch.claims import denial, fate
+from warwatch.claims import attribution, denial, fate
 from warwatch.claims import lexicon as lx
 from warwatch.claims import parse
 from warwatch.claims.quantities import Figure, find_figures, normalise_numbers
@@ -148,14 +149,73 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
     for sentence in sentences:
         if not sentence:
             continue
-        sentence_speaker = _speaker(sentence) or state.quote_speaker
-        for clause in _clauses(sentence):
-            if clause.strip():
-                claims.extend(_clause_claims(clause, sentence, sentence_speaker, published, source, state, claims))
-        if fate.candidate(sentence, sentence_speaker):
-            claims.extend(_fate_claims(sentence, sentence_speaker, published, source, state))
+        before = copy(state)
+        found, sentence_speaker = _sentence_claims(sentence, _regex_speaker, published, source, state, claims)
+        if found and _doubtful(sentence) and (heard := attribution.attributions(sentence)) is not None:
+            speaker_of = _attributed(sentence, heard)
+            if any(speaker_of(part, sentence) != _regex_speaker(part, sentence)
+                   for part in (sentence, *_clauses(sentence))):
+                state = before  # read again, each clause attributed by the parse
+                found, sentence_speaker = _sentence_claims(sentence, speaker_of, published, source, state, claims)
+        claims += found
         state.after_sentence(sentence, sentence_speaker)
     return claims
+
+
+def _sentence_claims(sentence: str, speaker_of: Callable[[str, str], str | None], published: datetime,
+                     source: str | None, state: _ArticleState, earlier: list[Claim]) -> tuple[list[Claim], str | None]:
+    """The sentence's claims, each clause's speaker given by ``speaker_of``; and the sentence's speaker."""
+    sentence_speaker = speaker_of(sentence, sentence) or state.quote_speaker
+    found: list[Claim] = []
+    for clause in _clauses(sentence):
+        if clause.strip():
+            speaker = speaker_of(clause, sentence) if clause != sentence else sentence_speaker
+            found += _clause_claims(clause, sentence, sentence_speaker if speaker is _UNSAID else speaker,
+                                    published, source, state, [*earlier, *found])
+    if fate.candidate(sentence, sentence_speaker):
+        found += _fate_claims(sentence, sentence_speaker, published, source, state)
+    return found, sentence_speaker
+
+
+_REPORTED = re.compile(r"\b(?:according to|" + "|".join(lx.SAY_VERBS) + r")\b", re.I)
+
+
+@lru_cache(maxsize=4096)  # as _speaker
+def _doubtful(sentence: str) -> bool:
+    """Whether the words around a reporting verb may not name the sentence's speakers, so the parse is asked: a
+    reporting word but no speaker found ("reports" may be a noun), several reporting words, or one capitalised
+    word that opens the sentence and names no side ("Earlier, …", "Initial reports …"). Most attributed sentences
+    ("…, the governor said") are not parsed for this: the parse costs more than all the rest of extraction."""
+    reported = len(_REPORTED.findall(sentence))
+    if not reported:
+        return False
+    speaker = _speaker(sentence)
+    if speaker is None or reported > 1:
+        return True
+    return " " not in speaker and sentence.startswith(speaker) and not side_of(speaker)
+
+
+def _attributed(sentence: str, heard: tuple[attribution.Attribution, ...]) -> Callable[[str, str], str | None]:
+    """Speakers from the parse (:mod:`~warwatch.claims.attribution`): a clause's is that of the reporting verb
+    within it (none when that verb names no one: "earlier reports said"), else the sentence's; the sentence's is
+    the first one the parse names. A sentence where the parse finds no one reporting ("Earlier reports indicated
+    …": a noun, not a verb) is attributed to no one."""
+    named = [(at, _trim_speaker(words) if words else None) for at, words in heard]
+
+    def speaker_of(part: str, whole: str) -> str | None:
+        if part == whole:
+            return next((speaker for _, speaker in named if speaker), None)
+        start = sentence.find(part)
+        return next((speaker for at, speaker in named if start <= at < start + len(part)), _UNSAID)
+    return speaker_of
+
+
+def _regex_speaker(part: str, sentence: str) -> str | None:
+    """Speakers from the words around reporting verbs (:func:`_speaker`): a clause naming none has the sentence's."""
+    return _speaker(part) or (None if part == sentence else _UNSAID)
+
+
+_UNSAID: str = "\0unsaid"  # a clause that names no speaker of its own: it has the sentence's
 
 
 BATCH = 500
@@ -219,11 +279,10 @@ def _generic(speaker: str) -> bool:
     return lowered in lx.PRONOUNS or lowered.removeprefix("the ") in lx.GENERIC_SPEAKERS
 
 
-def _clause_claims(clause: str, sentence: str, sentence_speaker: str | None, published: datetime, source: str | None,
+def _clause_claims(clause: str, sentence: str, speaker: str | None, published: datetime, source: str | None,
                    state: _ArticleState, earlier: list[Claim]) -> list[Claim]:
     if lx.NOT_CONFIRMED.search(clause):
         return []  # "could not verify", "has not confirmed": a caveat, not a claim
-    speaker = _speaker(clause) or sentence_speaker
     if speaker and _generic(speaker):
         speaker = state.last_speaker
     if speaker:

@@ -136,7 +136,7 @@ SAY_VERBS = ("said", "says", "told", "announced", "stated", "claimed", "claims",
              "rejected", "rejects", "denied", "denies", "disputed", "warned", "estimated", "admitted", "admits",
              "acknowledged", "acknowledges", "conceded", "concedes", "stressed", "emphasised", "emphasized",
              "explained", "asserted", "asserts", "assured", "argued", "argues")
-PRONOUNS = {"he", "she", "they", "it", "we", "the ministry", "the statement", "the agency", "the official",
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "the ministry", "the statement", "the agency", "the official",
             "officials", "the spokesman", "the spokesperson"}
 
 # Bare nouns that stand for a speaker named earlier ("the ministry said").
