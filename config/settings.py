@@ -109,6 +109,9 @@ class StorySettings(BaseModel):
     """Near-duplicate score above which a story article is a copy (reprint, small edit) and posts nothing."""
     paraphrase_threshold: float = GroupingParams.duplicate_threshold
     """The looser score above which ``warwatch pairs`` calls two texts duplicates (same content reworded)."""
+    topic: str = "russia-ukraine-war"
+    """What the channel is about: a topic in ``config/topics`` by name, a ``.toml`` file describing another
+    (:mod:`warwatch.stories.topic`), or "none": every story is posted."""
     index: Literal["ann", "exact"] = "ann"
     """Nearest-article search in the window: "ann" searches a usearch HNSW graph once a search covers
     10,000 articles or more (exactly below that, where it is as fast); "exact" always searches exactly."""

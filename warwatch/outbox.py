@@ -58,14 +58,15 @@ def _facts(article: Article, feed: Feed) -> ArticleFacts:
 
 def enqueue_assignments(session: Session, assignments: Iterable[Assignment], settings: Settings) -> int:
     """One delivery per new story, routed by its first article; one coverage update, in the story's
-    channel and thread, per later non-duplicate article. Copies and muted articles post nothing."""
+    channel and thread, per later non-duplicate article. Copies, muted and off-topic articles post nothing; a
+    story off topic so far is posted, with its coverage, by the first article on topic that joins it."""
     added = 0
     for a in assignments:
-        if a.duplicate_of_id is not None:
+        if a.duplicate_of_id is not None or not a.relevant:
             continue
         article = session.get_one(Article, a.article_id)
         facts = _facts(article, session.get_one(Feed, article.feed_id))
-        if a.new_story:
+        if a.new_story or a.turned_relevant:
             channel = route(facts, settings.routes, settings.mutes, default_channel(settings))
             if channel is not None:
                 added += enqueue(session, key=f"story:{a.story_id}", kind="story", channel=channel,

@@ -43,10 +43,10 @@ def feed_health(session: Session, feed_ids: list[int] | None = None) -> list[Fee
 
 
 def digest_view(session: Session, since: datetime, until: datetime, feed_ids: list[int], top: int = 10) -> DigestView:
-    """The most covered stories updated in [since, until), and the listed feeds' health."""
+    """The most covered stories on the topic updated in [since, until), and the listed feeds' health."""
     story_ids = session.scalars(
         select(Story.id)
-        .where(Story.last_updated >= since, Story.last_updated < until)
+        .where(Story.last_updated >= since, Story.last_updated < until, Story.relevant.is_(True))
         .order_by(Story.article_count.desc(), Story.last_updated.desc())
         .limit(top)
     ).all()

@@ -32,7 +32,8 @@ from warwatch.store.models import Claim as ClaimRow
 def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings,
                  second_opinion: Judge | None = None,
                  progress: Callable[[int], None] | None = None, index_file: Path | None = None) -> list[int]:
-    """Check every grouped article not checked yet, in published order; return the new contradictions' ids.
+    """Check every grouped article not checked yet, in published order; return the new contradictions' ids. Copies
+    and articles off the topic are marked checked with no claims read.
 
     All pending articles' claims are extracted first, their sentences encoded in one batch (a batch per
     article costs several times more in the model) and stored in one statement; then each article is
@@ -44,7 +45,8 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
         .order_by(Article.published, Article.id)
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
-    read = [a for a in pending if a.duplicate_of_id is None and model_covers(stories, a.language)]
+    read = [a for a in pending if a.duplicate_of_id is None and a.relevant is not False
+            and model_covers(stories, a.language)]
     extracted = dict(zip((a.id for a in read),
                          extract_many([(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in read])))
     model = stories.model_name

@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -89,6 +90,8 @@ class Story(Base):
     last_updated: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     article_count: Mapped[int] = mapped_column(Integer, default=0)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    relevant: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Whether one of its articles is on the topic (:mod:`warwatch.stories.topic`); only such stories are posted."""
 
 
 class Article(Base):
@@ -120,6 +123,11 @@ class Article(Base):
     """The most similar earlier article when it was grouped."""
     claims_checked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     """Whether its claims were extracted and compared (once, whatever happens later)."""
+    relevant: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether it is on the topic; None: judged by no topic (the gate off, or stored before it)."""
+    relevance: Mapped[float | None] = mapped_column(Float)
+    """Its cosine to the topic's nearest description."""
+    relevance_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Claim(Base):

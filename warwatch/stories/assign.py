@@ -1,4 +1,5 @@
-"""The story stage: group new articles into stories, recognise near-identical copies, record why."""
+"""The story stage: group new articles into stories, recognise near-identical copies, judge whether each is on the
+channel's topic (:mod:`warwatch.stories.topic`), record why."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import embedding_text
 from warwatch.stories.grouping import Item, StoryGrouper
+from warwatch.stories.topic import Gate, load_topic
 from warwatch.stories.vectors import embedding_key, vectors_for
 from warwatch.store.models import Article, Feed, Story
 
@@ -27,6 +29,8 @@ class Assignment:
     new_story: bool
     score: float | None = None
     nearest_id: int | None = None
+    relevant: bool = True          # the article is on the topic (or no topic is set)
+    turned_relevant: bool = False  # its story, off topic so far, is on topic with it: the story is posted now
 
 
 def assign_stories(session: Session, settings: StorySettings,
@@ -54,6 +58,8 @@ def assign_stories(session: Session, settings: StorySettings,
                            recent=[(items[a.id], a.story_id, a.duplicate_of_id) for a in recent],
                            index_factory=lambda: index)
     sources = {feed_id: name for feed_id, name in session.execute(select(Feed.id, Feed.name))}
+    topic = load_topic(settings.topic)
+    gate = Gate(topic, session, settings.model_name) if topic else None
     stories: dict[int, Story] = {}
     assignments = []
     for done, article in enumerate(pending, 1):
@@ -63,8 +69,9 @@ def assign_stories(session: Session, settings: StorySettings,
         article.story_id, article.duplicate_of_id = story.id, decision.duplicate_of
         article.score, article.nearest_id = decision.score, decision.nearest
         _cover(story, article, sources[article.feed_id])
+        relevant, turned = _judge(gate, items[article.id], article, story, decision.new_story)
         assignments.append(Assignment(article.id, story.id, decision.duplicate_of, decision.new_story,
-                                      decision.score, decision.nearest))
+                                      decision.score, decision.nearest, relevant, turned))
         if progress:
             progress(done)
     session.flush()
@@ -97,6 +104,18 @@ def _items(session: Session, articles: list[Article], settings: StorySettings) -
         for a in articles
         for text, key in [inputs[a.id]]
     }
+
+
+def _judge(gate: Gate | None, item: Item, article: Article, story: Story, new_story: bool) -> tuple[bool, bool]:
+    """Record whether the article is on the topic, and the story with it; return (article on topic, story turned
+    on topic with it). With no topic every article and story is."""
+    if gate is None:
+        return True, False
+    judged = gate.judge(item.vector, article.title, article.text)
+    article.relevant, article.relevance, article.relevance_reason = judged.relevant, judged.score, judged.reason
+    turned = judged.relevant and not new_story and not story.relevant
+    story.relevant = judged.relevant if new_story else story.relevant or judged.relevant
+    return judged.relevant, turned
 
 
 def _new_story(session: Session, article: Article, stories: dict[int, Story]) -> int:

@@ -1,0 +1,119 @@
+"""The topic gate: whether an article is about the channel's topic, with its score and the reason.
+
+A topic (``config/topics/*.toml``, or a file the user writes) is a list of headline-like
+descriptions of what it covers (``about``), a list of what is near it but outside it
+(``not_about``: other wars, domestic news of the same countries), the names of its places and
+people (any script, ``*`` for any ending) and three bars. The article's vector is the story
+stage's own (no second model); the descriptions are embedded once by the same model and cached
+in the store like any text.
+
+An article is on topic when its nearest ``about`` description is at least ``match`` close, or
+``match_named`` close and it names one of ``names``; it is off topic, whatever else, when a
+``not_about`` description is nearer than every ``about`` one by more than ``margin``. An
+article in a language the model does not cover has no vector: naming one of ``names`` is
+what makes it on topic.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from warwatch.stories.vectors import embedding_key, vectors_for
+
+TOPICS = resources.files("warwatch.config") / "topics"
+NO_TOPIC = "none"
+
+
+class TopicError(Exception):
+    """A topic that cannot be read; its message is one clear line."""
+
+
+class Topic(BaseModel):
+    about: list[str]
+    not_about: list[str] = []
+    names: list[str] = []
+    match: float = 0.5
+    match_named: float = 0.3
+    margin: float = 0.05
+
+
+@dataclass(frozen=True)
+class Relevance:
+    relevant: bool
+    score: float   # cosine to the nearest ``about`` description (0 without a vector)
+    reason: str    # one line: the description and words that decided
+
+
+def load_topic(spec: str) -> Topic | None:
+    """The topic named ``spec`` (a file in ``config/topics`` without ``.toml``, or a path); None for "none"."""
+    if spec.strip().lower() == NO_TOPIC:
+        return None
+    path = Path(spec).expanduser() if spec.endswith(".toml") else TOPICS / f"{spec}.toml"
+    return _read(str(path))
+
+
+@cache
+def _read(path: str) -> Topic:
+    try:
+        topic = Topic.model_validate(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+    except OSError:
+        raise TopicError(f"topic file {path} not found (set stories.topic to a topic name, a .toml file "
+                         f"or \"none\")") from None
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise TopicError(f"topic file {path} is not a valid topic: {str(exc).splitlines()[0]}") from None
+    if not topic.about:
+        raise TopicError(f"topic file {path} describes nothing: `about` is empty")
+    return topic
+
+
+class Gate:
+    """A topic's judge for one embedding model."""
+
+    def __init__(self, topic: Topic, session: Session, model: str) -> None:
+        self.topic = topic
+        texts = {embedding_key(model, text): text for text in (*topic.about, *topic.not_about)}
+        vectors = vectors_for(session, model, texts)
+        self._about = np.stack([vectors[embedding_key(model, t)] for t in topic.about])
+        self._not_about = np.stack([vectors[embedding_key(model, t)] for t in topic.not_about]) \
+            if topic.not_about else None
+        self._names = _names_pattern(tuple(topic.names))
+
+    def judge(self, vector: np.ndarray | None, title: str, text: str) -> Relevance:
+        topic = self.topic
+        named = sorted({m[0] for m in self._names.finditer(f"{title}\n{text}")}, key=str.lower) \
+            if self._names else []
+        names = f"names {', '.join(named[:3])}" if named else "names none of the topic's places or people"
+        if vector is None:
+            return Relevance(bool(named), 0.0, f"{names} (no model for its language)")
+        about = self._about @ vector
+        best = int(np.argmax(about))
+        score = float(about[best])
+        nearest = f"nearest topic “{topic.about[best]}” ({score:.2f})"
+        if self._not_about is not None:
+            off = self._not_about @ vector
+            worst = int(np.argmax(off))
+            if off[worst] - score > topic.margin:
+                return Relevance(False, score, f"nearer to “{topic.not_about[worst]}” ({off[worst]:.2f}); {nearest}")
+        if score >= topic.match:
+            return Relevance(True, score, nearest)
+        if named and score >= topic.match_named:
+            return Relevance(True, score, f"{nearest}; {names}")
+        bar = topic.match_named if named else topic.match
+        return Relevance(False, score, f"{nearest}, under {bar:.2f}; {names}")
+
+
+@cache
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    words = [re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in names]
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)
