@@ -33,6 +33,7 @@ from warwatch.embedding import default_model_path
 from warwatch.routing import Rule, check_routes
 from warwatch.stories.grouping import GroupingParams
 from warwatch.stories.search import ExactIndex, VectorIndex
+from warwatch.stories.topic import TopicError, load_topic
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_CONFIG_FILE = CONFIG_DIR / "warwatch.toml"
@@ -112,6 +113,15 @@ class StorySettings(BaseModel):
     topic: str = "russia-ukraine-war"
     """What the channel is about: a topic in ``config/topics`` by name, a ``.toml`` file describing another
     (:mod:`warwatch.stories.topic`), or "none": every story is posted."""
+
+    @field_validator("topic")
+    @classmethod
+    def _readable_topic(cls, topic: str) -> str:
+        try:
+            load_topic(topic)
+        except TopicError as exc:
+            raise ValueError(str(exc)) from None
+        return topic
     index: Literal["ann", "exact"] = "ann"
     """Nearest-article search in the window: "ann" searches a usearch HNSW graph once a search covers
     10,000 articles or more (exactly below that, where it is as fast); "exact" always searches exactly."""

@@ -24,12 +24,14 @@ def assign_stories_task() -> StageSummary:
         rows = story_decision_rows(s, assignments[:TABLE_ROWS])
     if rows:
         create_table_artifact(key="warwatch-story-decisions", table=rows,
-                              description=table_description("Why each new article joined its story", len(assignments),
+                              description=table_description("Why each new article joined its story, and whether it is on "
+                                                            "the topic", len(assignments),
                                                             "warwatch stories"))
     summary = StageSummary(
         new_stories=sum(a.new_story for a in assignments),
         updates=sum(not a.new_story and a.duplicate_of_id is None for a in assignments),
         duplicates=sum(a.duplicate_of_id is not None for a in assignments),
+        off_topic=sum(not a.relevant for a in assignments),
         enqueued=enqueued,
     )
     get_run_logger().info("%s", summary)

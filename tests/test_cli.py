@@ -31,6 +31,7 @@ def test_every_command_has_help():
         ({"WARWATCH_FEEDS_FILE": "/nonexistent/feeds.toml"}, "cannot read feed list"),
         ({"WARWATCH_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"}, "cannot open database"),
         ({"WARWATCH_DATABASE_URL": "not a url"}, "bad database URL"),
+        ({"WARWATCH_STORIES__TOPIC": "/nonexistent/topic.toml"}, "topic file /nonexistent/topic.toml not found"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(tmp_path, env, message):

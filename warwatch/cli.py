@@ -98,22 +98,27 @@ def serve() -> None:
 
 @app.command()
 def feeds() -> None:
-    """Show each feed's health: last success, consecutive failures, next poll."""
+    """Show each feed's health (last success, consecutive failures, next poll) and its share of articles on the
+    topic, so a feed that brings only noise can be dropped."""
     from warwatch.polling import sync_feeds
     from warwatch.store.models import Feed
+    from warwatch.views import topic_shares
 
     settings = _ready_settings_without_sink()
     with session(settings.db_url) as s:
         ids = sync_feeds(s, settings.feeds())
         s.commit()
         rows = [s.get_one(Feed, i) for i in ids]
-    table = Table("feed", "last success", "failures", "next poll", "last error", title="warwatch feeds")
+        shares = topic_shares(s)
+    table = Table("feed", "last success", "failures", "next poll", "on topic", "last error", title="warwatch feeds")
     for feed in rows:
+        on, judged = shares.get(feed.id, (0, 0))
         table.add_row(
             feed.name,
             _when(feed.last_success_at) or "never",
             str(feed.consecutive_failures),
             _when(feed.next_poll_at) or "next run",
+            f"{on} of {judged} ({on / judged:.0%})" if judged else "–",
             (feed.last_error or "")[:80],
         )
     out.print(table)
@@ -263,14 +268,16 @@ def _open_text(path: Path) -> list[str]:
 @app.command()
 def stories(
     limit: int = typer.Option(20, help="How many stories, most recently updated first."),
-    story: int | None = typer.Option(None, "--story", help="Show one story's articles and why each joined."),
+    story: int | None = typer.Option(None, "--story", help="Show one story's articles, why each joined and whether "
+                                                           "it is on the topic."),
+    everything: bool = typer.Option(False, "--all", help="List the stories off the topic too."),
 ) -> None:
-    """List recent stories and their coverage, or explain one story."""
+    """List recent stories on the topic and their coverage, or explain one story."""
     from warwatch.story_views import story_detail, story_list
 
     settings = _ready_settings_without_sink()
     with session(settings.db_url) as s:
-        out.print(story_detail(s, story) if story is not None else story_list(s, limit))
+        out.print(story_detail(s, story) if story is not None else story_list(s, limit, everything))
 
 
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)

@@ -11,6 +11,7 @@ from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
 from warwatch.slack_messages import ContradictionView
 from warwatch.stories.assign import Assignment
+from warwatch.story_views import topic_cell
 from warwatch.store.models import Article
 
 
@@ -21,6 +22,7 @@ class StageSummary:
     new_stories: int = 0
     updates: int = 0
     duplicates: int = 0
+    off_topic: int = 0
     enqueued: int = 0
 
 
@@ -50,11 +52,11 @@ def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, d
         "# warwatch monitor run",
         "",
         "| feeds polled | not modified | failed | new articles | new stories | coverage updates | duplicates "
-        "| contradictions | deliveries sent | deliveries failed | deliveries waiting |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| off topic | contradictions | deliveries sent | deliveries failed | deliveries waiting |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {len(outcomes)} | {count['not_modified']} | {count['failed']} | {new_articles} | {stage.new_stories} "
-        f"| {stage.updates} | {stage.duplicates} | {contradictions} | {delivery.sent} | {delivery.failed} "
-        f"| {delivery.waiting} |",
+        f"| {stage.updates} | {stage.duplicates} | {stage.off_topic} | {contradictions} | {delivery.sent} "
+        f"| {delivery.failed} | {delivery.waiting} |",
     ]
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
@@ -82,7 +84,8 @@ def feed_health_rows(outcomes: Sequence[PollOutcome]) -> list[dict[str, str]]:
 
 
 def story_decision_rows(session: Session, assignments: Sequence[Assignment]) -> list[dict[str, str]]:
-    """One row per grouped article: its story and why it landed there (score, nearest article)."""
+    """One row per grouped article: its story and why it landed there (score, nearest article), and whether it is
+    on the topic, and why."""
     rows = []
     for a in assignments:
         article = session.get_one(Article, a.article_id)
@@ -99,8 +102,11 @@ def story_decision_rows(session: Session, assignments: Sequence[Assignment]) -> 
             "decision": decision,
             "score": "" if a.score is None else f"{a.score:.3f}",
             "nearest": _cell(nearest.title if nearest else ""),
+            "topic": topic_cell(article),
+            "topic reason": _cell(article.relevance_reason),
         })
     return rows
+
 
 
 def contradiction_rows(views: Sequence[ContradictionView]) -> list[dict[str, str]]:

@@ -1,4 +1,5 @@
-"""Terminal views of stories: recent coverage, why each article joined its story, its contradictions."""
+"""Terminal views of stories: recent coverage, why each article joined its story and whether it is on the topic,
+its contradictions."""
 
 from __future__ import annotations
 
@@ -16,21 +17,29 @@ def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def story_list(session: Session, limit: int) -> Table:
-    """The most recently updated stories with their coverage."""
-    table = Table("story", "headline", "first seen (UTC)", "last update", "articles", "outlets", title="recent stories")
-    for story in session.scalars(select(Story).order_by(Story.last_updated.desc(), Story.id.desc()).limit(limit)):
+def story_list(session: Session, limit: int, everything: bool = False) -> Table:
+    """The most recently updated stories on the topic with their coverage; with ``everything``, the stories off the
+    topic too, marked so."""
+    query = select(Story).order_by(Story.last_updated.desc(), Story.id.desc()).limit(limit)
+    if not everything:
+        query = query.where(Story.relevant.is_(True))
+    table = Table("story", "headline", "first seen (UTC)", "last update", "articles", "outlets",
+                  *(["topic"] if everything else []), title="recent stories" + (", all" if everything else ""))
+    for story in session.scalars(query):
         table.add_row(str(story.id), story.title, _when(story.first_seen), _when(story.last_updated),
-                      str(story.article_count), ", ".join(story.sources))
+                      str(story.article_count), ", ".join(story.sources),
+                      *([("on" if story.relevant else "off")] if everything else []))
     return table
 
 
 def story_detail(session: Session, story_id: int) -> RenderableType:
-    """Every article of one story (its outlet, and the score and nearest article that placed it), then
-    the story's contradictions, both claims side by side with the reason."""
+    """Every article of one story (its outlet, the score and nearest article that placed it, and whether it is on
+    the topic, with why), then the story's contradictions, both claims side by side with the reason."""
     story = session.get(Story, story_id)
     title = f"story {story_id}: {story.title}" if story else f"story {story_id} not found"
-    table = Table("article", "published (UTC)", "outlet", "headline", "joined by", "nearest", title=title)
+    if story and not story.relevant:
+        title += " (off topic: not posted)"
+    table = Table("article", "published (UTC)", "outlet", "headline", "joined by", "nearest", "topic", title=title)
     nearest = aliased(Article)
     rows = session.execute(
         select(Article, Feed.name, nearest.title)
@@ -46,7 +55,8 @@ def story_detail(session: Session, story_id: int) -> RenderableType:
             why = "started the story"
         else:
             why = f"similarity {article.score:.2f}"
-        table.add_row(str(article.id), _when(article.published), outlet, article.title, why, nearest_title or "")
+        topic = f"{topic_cell(article)}\n{article.relevance_reason}" if article.relevance_reason else ""
+        table.add_row(str(article.id), _when(article.published), outlet, article.title, why, nearest_title or "", topic)
     found = session.scalars(select(Contradiction.id).where(Contradiction.story_id == story_id).order_by(Contradiction.id)).all()
     if not found:
         return table
@@ -56,6 +66,13 @@ def story_detail(session: Session, story_id: int) -> RenderableType:
         trust = f"{view.confidence:.2f} {'alerted' if view.alerted else 'review'}"
         disputes.add_row(view.kind, _claim(view.new), _claim(view.earlier), view.reason, f"{trust}\n{view.evidence}")
     return Group(table, disputes)
+
+
+def topic_cell(article: Article) -> str:
+    """"on 0.62", "off 0.21": whether the article is on the topic, and its score; empty when judged by no topic."""
+    if article.relevant is None:
+        return ""
+    return f"{'on' if article.relevant else 'off'} {article.relevance or 0:.2f}"
 
 
 def _claim(claim: ClaimView) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warwatch.claims.extract import Claim
@@ -40,6 +40,14 @@ def feed_health(session: Session, feed_ids: list[int] | None = None) -> list[Fee
         query = query.where(Feed.id.in_(feed_ids))
     return [FeedHealthView(name=f.name, failures=f.consecutive_failures, last_error=f.last_error,
                            last_success=f.last_success_at) for f in session.scalars(query)]
+
+
+def topic_shares(session: Session) -> dict[int, tuple[int, int]]:
+    """Each feed's articles on the topic and articles judged by it: (on topic, judged), by feed id."""
+    rows = session.execute(
+        select(Article.feed_id, func.count(), func.count().filter(Article.relevant.is_(True)))
+        .where(Article.relevant.is_not(None)).group_by(Article.feed_id))
+    return {feed_id: (on, judged) for feed_id, judged, on in rows}
 
 
 def digest_view(session: Session, since: datetime, until: datetime, feed_ids: list[int], top: int = 10) -> DigestView:
