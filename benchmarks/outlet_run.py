@@ -2,8 +2,10 @@
 
 The files are served on 127.0.0.1 (the demo's feed server, pointed at that folder); the run gets a throwaway
 data directory and Prefect home, no Slack token (posts go to the console, kept in the run's log) and no
-network beyond loopback. Reported: articles stored, stories, contradictions recorded and alerted, and each
-contradiction's kind, confidence, alerted flag, reason and the two claim sentences.
+network beyond loopback. Reported: articles stored, stories and stories posted, contradictions recorded and
+alerted, and each contradiction's kind, confidence, alerted flag, reason and the two claim sentences; and what
+the topic gate let through: of the BBC, CNN and NYT items the dev relevance set labels, the war items and the
+other items posted, and the headlines posted from the other feeds.
 
     python benchmarks/outlet_run.py
 """
@@ -11,6 +13,7 @@ contradiction's kind, confidence, alerted flag, reason and the two claim sentenc
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sqlite3
 import subprocess
@@ -73,15 +76,45 @@ FINDINGS = """
     ORDER BY c.id"""
 
 
+POSTED = """
+    SELECT f.name, a.title, EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.kind IN ('story', 'update'))
+    FROM articles a JOIN feeds f ON f.id = a.feed_id"""
+
+LABELLED = {"bbc_2024-08-08": "BBC News", "cnn_2024-08-08": "CNN", "nytimes_2024-08-08": "The New York Times"}
+"""The feed files whose items the dev relevance set labels (its README names them)."""
+
+
 def read_store(db: Path) -> dict:
-    """Counts and contradictions from the run's SQLite store."""
+    """Counts, contradictions and what was posted, from the run's SQLite store."""
     with sqlite3.connect(db) as con:
         count = lambda table: con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
         findings = [{"kind": kind, "confidence": confidence, "alerted": bool(alerted), "reason": reason,
                      "claim": claim, "other_claim": other} for kind, confidence, alerted, reason, claim, other
                     in con.execute(FINDINGS)]
+        articles = con.execute(POSTED).fetchall()
         return {"articles": count("articles"), "stories": count("stories"), "contradictions": len(findings),
-                "alerted": sum(f["alerted"] for f in findings), "findings": findings}
+                "alerted": sum(f["alerted"] for f in findings), "findings": findings,
+                "stories_posted": con.execute("SELECT COUNT(*) FROM deliveries WHERE kind = 'story'").fetchone()[0],
+                "topic": topic_figures(articles)}
+
+
+def topic_figures(articles: list[tuple[str, str, bool]]) -> dict:
+    """What the topic gate let through: for the feed files the dev relevance set labels, its war and other items
+    posted (as a story or a story's update); for the other files, the headlines posted."""
+    labels = {}
+    for line in (SHARED / "eval-data" / "dev" / "relevance" / "items.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        labels[item["source"], item["title"].strip()] = item["relevant"]
+    labelled = {"war": [0, 0], "other": [0, 0]}  # [items, posted]
+    for feed, title, posted in articles:
+        if feed in LABELLED and (label := labels.get((LABELLED[feed], title.strip()))) is not None:
+            counts = labelled["war" if label else "other"]
+            counts[0] += 1
+            counts[1] += bool(posted)
+    unlabelled = {(feed, title) for feed, title, posted in articles if posted and feed not in LABELLED}
+    return {"labelled_war_items": labelled["war"][0], "labelled_war_posted": labelled["war"][1],
+            "labelled_other_items": labelled["other"][0], "labelled_other_posted": labelled["other"][1],
+            "other_feeds_posted": sorted(f"{feed}: {title}" for feed, title in unlabelled)}
 
 
 def main() -> dict:
@@ -93,7 +126,13 @@ def main() -> dict:
 
 def show(result: dict, seconds: float) -> None:
     print(f"outlet run: {len(outlet_files())} feeds, {seconds:.0f} s; articles={result['articles']} "
-          f"stories={result['stories']} contradictions={result['contradictions']} alerted={result['alerted']}")
+          f"stories={result['stories']} posted={result['stories_posted']} "
+          f"contradictions={result['contradictions']} alerted={result['alerted']}")
+    topic = result["topic"]
+    print(f"labelled items (BBC, CNN, NYT): war {topic['labelled_war_posted']}/{topic['labelled_war_items']} posted, "
+          f"other {topic['labelled_other_posted']}/{topic['labelled_other_items']} posted")
+    for line in topic["other_feeds_posted"]:
+        print(f"  posted: {line}")
     for f in result["findings"]:
         print(f"- {f['kind']} conf={f['confidence']:.2f} alerted={'yes' if f['alerted'] else 'no'} | {f['reason']} "
               f"| {f['claim']!r} vs {f['other_claim']!r}")

@@ -1,5 +1,7 @@
 """Quality on the dev data through the public commands (`replay`, `pairs`) and evalkit's scorers.
 
+Relevance (the topic gate) is scored on the dev relevance items through `replay`'s ``relevant`` field.
+
 War claims are scored per file (evalkit's score-claims: cases found, false alarms; only alerted contradictions
 count) and per event (the same rules on the cases and pairs of one event, its articles' id prefix); then one
 `warwatch run` over the 30 real general-news feeds counts the contradictions it raises (:mod:`outlet_run`).
@@ -46,18 +48,47 @@ def main() -> None:
             result["war_claims"][name] = {**figures(evalkit("score-claims", expected, work / f"{name}.out")),
                                           "articles": len(war.read_text(encoding="utf-8").strip().splitlines()),
                                           "events": per_event(expected, work / f"{name}.out")}
+        result["relevance"] = relevance(work)
         for name in ("SICK_train.txt", "SICK_trial.txt", "mnli_matched_1000.tsv"):
             nli = DEV / "nli" / name
             evalkit("pairs-input", nli, stdout=work / f"{name}.tsv")
             run(["pairs"], work / f"{name}.tsv", work / f"{name}.out")
             result[f"contradiction_{name.split('.')[0]}"] = figures(evalkit("score-pairs", nli, work / f"{name}.out"))
     outlets = outlet_run.main()
-    result["outlet_feeds"] = {key: outlets[key] for key in ("articles", "stories", "contradictions", "alerted")}
+    result["outlet_feeds"] = {key: outlets[key]
+                              for key in ("articles", "stories", "stories_posted", "contradictions", "alerted", "topic")}
     result["outlet_feeds"]["alerted_findings"] = [f for f in outlets["findings"] if f["alerted"]]
     save("quality", result, table=table(result))
 
 
 WAR_FILES = ("moskva_bakhmut_kakhovka", "events_a", "events_b")
+RELEVANCE_FILES = ("items.jsonl", "extra_negatives.jsonl")
+
+
+def relevance(work: Path) -> dict[str, dict]:
+    """Precision, recall and F1 of the replay's ``relevant`` against the dev relevance labels: both files in one
+    replay, scored on both and on ``items.jsonl`` alone. Nothing is fitted on them (the topic's three bars are
+    round values), so there is nothing to cross-validate."""
+    folder = DEV / "relevance"
+    lines = {name: (folder / name).read_text(encoding="utf-8").strip().splitlines() for name in RELEVANCE_FILES}
+    (work / "relevance.jsonl").write_text("\n".join(line for name in RELEVANCE_FILES for line in lines[name]) + "\n",
+                                          encoding="utf-8")
+    run(["replay"], work / "relevance.jsonl", work / "relevance.out")
+    said = {e["id"]: bool(e["relevant"]) for e in map(json.loads, (work / "relevance.out").read_text(
+        encoding="utf-8").splitlines()) if e["event"] == "article"}
+    gold = {name: {item["id"]: item["relevant"] for item in map(json.loads, lines[name])} for name in RELEVANCE_FILES}
+    both = {**gold["items.jsonl"], **gold["extra_negatives.jsonl"]}
+    return {"both_files": _prf(said, both), "items_only": _prf(said, gold["items.jsonl"]),
+            "wrong": sorted(i for i in both if said[i] != both[i])}
+
+
+def _prf(said: dict[str, bool], gold: dict[str, bool]) -> dict:
+    tp = sum(said[i] and gold[i] for i in gold)
+    fp = sum(said[i] and not gold[i] for i in gold)
+    fn = sum(gold[i] and not said[i] for i in gold)
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"items": len(gold), "precision": round(precision, 3), "recall": round(recall, 3),
+            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3)}
 
 
 def _event(article_id: str) -> str:
@@ -102,6 +133,19 @@ def table(result: dict) -> list[dict]:
     outlets = result["outlet_feeds"]
     rows.append(row(f"30 outlet feeds ({outlets['articles']} articles): contradictions alerted", outlets["alerted"],
                     "0", outlets["alerted"] == 0))
+    for name, scored in result["relevance"].items():
+        if name != "wrong":  # issue 19: precision and F1 at least 0.95
+            rows.append(row(f"relevance, {name} ({scored['items']} items): precision, recall, F1",
+                            f"{scored['precision']}, {scored['recall']}, {scored['f1']}", "P, F1 ≥ 0.95",
+                            scored["precision"] >= 0.95 and scored["f1"] >= 0.95))
+    topic = outlets["topic"]
+    rows.append(row("30 outlet feeds: labelled war items (BBC, CNN, NYT) posted",
+                    f"{topic['labelled_war_posted']}/{topic['labelled_war_items']}", "all",
+                    topic["labelled_war_posted"] == topic["labelled_war_items"]))
+    rows.append(row("30 outlet feeds: labelled other items posted",
+                    f"{topic['labelled_other_posted']}/{topic['labelled_other_items']}", "< 5%",
+                    topic["labelled_other_posted"] < 0.05 * topic["labelled_other_items"]))
+    rows.append(row(f"30 outlet feeds: stories posted of {outlets['stories']}", outlets["stories_posted"]))
     for name, target in (("SICK_train", 0.90), ("SICK_trial", 0.90), ("mnli_matched_1000", 0.55)):
         f1 = result[f"contradiction_{name}"]["contradiction_f1"]
         rows.append(row(f"{name} contradiction F1", f1, f"≥ {target}", float(f1) >= target))

@@ -94,12 +94,15 @@ def test_with_no_topic_every_story_is_posted_and_judged_by_nothing(store):
     assert s.scalar(select(func.count()).select_from(Delivery)) == 1
 
 
-def test_a_language_the_model_does_not_read_is_on_topic_when_it_names_the_wars_places(store):
+def test_a_language_the_model_does_not_read_is_on_topic_when_it_names_the_wars_places_and_events(store):
     s, feed = store
-    strike, park = add(s, feed, entry("a", "Беспилотники атаковали нефтебазу под Белгородом", language="ru"),
-                       entry("b", "В столице открылся новый парк", hours=1, language="ru"))
-    assert strike.relevant and "Белгородом" in strike.relevance_reason
+    strike, park, budget = add(
+        s, feed, entry("a", "Беспилотники атаковали нефтебазу под Белгородом", language="ru"),
+        entry("b", "В столице открылся новый парк", hours=1, language="ru"),
+        entry("c", "Київ затвердив бюджет на наступний рік", hours=2, language="uk"))
+    assert strike.relevant and "Белгородом" in strike.relevance_reason and "беспилотники" in strike.relevance_reason
     assert not park.relevant
+    assert not budget.relevant and "uses none" in budget.relevance_reason  # names Kyiv, but no event of the war
 
 
 def test_a_topic_the_user_writes(store, tmp_path):

@@ -3,15 +3,15 @@
 A topic (``config/topics/*.toml``, or a file the user writes) is a list of headline-like
 descriptions of what it covers (``about``), a list of what is near it but outside it
 (``not_about``: other wars, domestic news of the same countries), the names of its places and
-people (any script, ``*`` for any ending) and three bars. The article's vector is the story
+people and the words of its events (any script, ``*`` for any ending) and three bars. The article's vector is the story
 stage's own (no second model); the descriptions are embedded once by the same model and cached
 in the store like any text.
 
 An article is on topic when its nearest ``about`` description is at least ``match`` close, or
 ``match_named`` close and it names one of ``names``; it is off topic, whatever else, when a
 ``not_about`` description is nearer than every ``about`` one by more than ``margin``. An
-article in a language the model does not cover has no vector: naming one of ``names`` is
-what makes it on topic.
+article in a language the model does not cover has no vector: it is on topic when it names one
+of ``names`` and uses one of ``words`` (or names one, when the topic lists no words).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class Topic(BaseModel):
     about: list[str]
     not_about: list[str] = []
     names: list[str] = []
+    words: list[str] = []
     match: float = 0.5
     match_named: float = 0.3
     margin: float = 0.05
@@ -85,7 +86,7 @@ class Gate:
         self._about = np.stack([vectors[embedding_key(model, t)] for t in topic.about])
         self._not_about = np.stack([vectors[embedding_key(model, t)] for t in topic.not_about]) \
             if topic.not_about else None
-        self._names = _names_pattern(tuple(topic.names))
+        self._names, self._words = _pattern(tuple(topic.names)), _pattern(tuple(topic.words))
 
     def judge(self, vector: np.ndarray | None, title: str, text: str) -> Relevance:
         topic = self.topic
@@ -93,7 +94,7 @@ class Gate:
             if self._names else []
         names = f"names {', '.join(named[:3])}" if named else "names none of the topic's places or people"
         if vector is None:
-            return Relevance(bool(named), 0.0, f"{names} (no model for its language)")
+            return self._by_words(named, names, f"{title}\n{text}")
         about = self._about @ vector
         best = int(np.argmax(about))
         score = float(about[best])
@@ -111,9 +112,19 @@ class Gate:
         return Relevance(False, score, f"{nearest}, under {bar:.2f}; {names}")
 
 
+    def _by_words(self, named: list[str], names: str, text: str) -> Relevance:
+        """For an article with no vector: its names, and the topic's words it uses."""
+        if self._words is None:
+            return Relevance(bool(named), 0.0, f"{names} (no model for its language)")
+        used = sorted({m[0].lower() for m in self._words.finditer(text)})
+        said = f"uses {', '.join(used[:3])}" if used else "uses none of the topic's words"
+        return Relevance(bool(named and used), 0.0, f"{names}; {said} (no model for its language)")
+
+
 @cache
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not names:
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole words, case-insensitive; a trailing ``*`` stands for any ending."""
+    if not words:
         return None
-    words = [re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in names]
-    return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)
+    alternatives = [re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in words]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
