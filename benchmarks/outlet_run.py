@@ -106,15 +106,18 @@ def topic_figures(articles: list[tuple[str, str, bool]]) -> dict:
         item = json.loads(line)
         labels[item["source"], item["title"].strip()] = item["relevant"]
     labelled = {"war": [0, 0], "other": [0, 0]}  # [items, posted]
+    wrong = []
     for feed, title, posted in articles:
         if feed in LABELLED and (label := labels.get((LABELLED[feed], title.strip()))) is not None:
             counts = labelled["war" if label else "other"]
             counts[0] += 1
             counts[1] += bool(posted)
+            if bool(posted) != label:
+                wrong.append(f"{feed}: {title} ({'posted' if posted else 'not posted'})")
     unlabelled = {(feed, title) for feed, title, posted in articles if posted and feed not in LABELLED}
     return {"labelled_war_items": labelled["war"][0], "labelled_war_posted": labelled["war"][1],
             "labelled_other_items": labelled["other"][0], "labelled_other_posted": labelled["other"][1],
-            "other_feeds_posted": sorted(f"{feed}: {title}" for feed, title in unlabelled)}
+            "labelled_wrong": sorted(wrong), "other_feeds_posted": sorted(f"{feed}: {title}" for feed, title in unlabelled)}
 
 
 def main() -> dict:
@@ -131,6 +134,8 @@ def show(result: dict, seconds: float) -> None:
     topic = result["topic"]
     print(f"labelled items (BBC, CNN, NYT): war {topic['labelled_war_posted']}/{topic['labelled_war_items']} posted, "
           f"other {topic['labelled_other_posted']}/{topic['labelled_other_items']} posted")
+    for line in topic["labelled_wrong"]:
+        print(f"  labelled, wrong: {line}")
     for line in topic["other_feeds_posted"]:
         print(f"  posted: {line}")
     for f in result["findings"]:
