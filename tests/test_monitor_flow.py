@@ -14,10 +14,10 @@ from warwatch.store.models import Article, Delivery, Feed, utcnow
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>{name}</title><link>https://{slug}.example/</link>
-<item><title>{name} reports shelling near the river crossing</title><guid>{slug}-1</guid>
+<item><title>{name} reports Russian shelling near the river crossing in Kherson</title><guid>{slug}-1</guid>
 <link>https://{slug}.example/1?utm_source=rss</link><pubDate>Mon, 12 Aug 2024 10:00:00 GMT</pubDate>
 <description>&lt;p&gt;Local officials said the crossing was closed.&lt;/p&gt;</description></item>
-<item><title>{name} says grain convoy reached the port</title><guid>{slug}-2</guid>
+<item><title>{name} says Ukrainian grain convoy reached the port of Odesa</title><guid>{slug}-2</guid>
 <link>https://{slug}.example/2</link><pubDate>Mon, 12 Aug 2024 11:00:00 GMT</pubDate>
 <description>The convoy arrived after a two-day delay.</description></item>
 </channel></rss>"""
@@ -75,7 +75,7 @@ def test_second_run_sends_validators_and_changes_nothing(feed_server, configure,
     # 2 duplicates, no contradictions, 2 sent, none failed or waiting
     assert "| 2 | 0 | 0 | 4 |" in first and "| 2 | 0 | 2 | 0 | 0 |" in first
     printed = capsys.readouterr().out
-    assert "reports shelling near the river crossing" in printed
+    assert "reports Russian shelling near the river crossing" in printed
 
     second = run_monitor()
     assert feed_server.last("/a.xml").headers["if-none-match"] == '"a1"'
@@ -131,7 +131,7 @@ def test_failing_feed_backs_off(feed_server, configure):
 
 HOSTILE = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>
-<item><title>&lt;!channel&gt; Breaking &lt;http://evil.example|bbc.co.uk&gt;</title><guid>h-1</guid>
+<item><title>&lt;!channel&gt; Breaking: missile strike on Kharkiv &lt;http://evil.example|bbc.co.uk&gt;</title><guid>h-1</guid>
 <link>https://hostile.example/1</link><pubDate>Mon, 12 Aug 2024 10:00:00 GMT</pubDate>
 <description>Ping &lt;!here&gt; and &lt;@U024BE7LH&gt; now.</description></item>
 </channel></rss>"""
@@ -153,7 +153,7 @@ def test_stories_are_posted_to_slack_and_feed_text_cannot_ping_or_disguise_links
         run_monitor()
         posted = slack.messages("#war-news")
         everything = str([(m.text, m.blocks, [(r.text, r.blocks) for r in m.replies]) for m in posted])
-    assert "Breaking" in everything and "reports shelling" in everything
+    assert "Breaking" in everything and "reports Russian shelling" in everything
     for dangerous in ("<!channel>", "<!here>", "<!everyone>", "<@U024BE7LH>", "|bbc.co.uk>", "<http://evil"):
         assert dangerous not in everything
 

@@ -31,7 +31,7 @@ LOGGERS = ("", "prefect", "slack_sdk", "httpx", "httpcore", "urllib3", "warwatch
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Alpha</title><link>https://alpha.example/</link>
-<item><title>Alpha reports shelling near the river crossing</title><guid>alpha-1</guid>
+<item><title>Alpha reports Russian shelling near the river crossing in Kherson</title><guid>alpha-1</guid>
 <link>https://alpha.example/1</link><pubDate>Mon, 12 Aug 2024 10:00:00 GMT</pubDate>
 <description>Local officials said 40 people were evacuated.</description></item>
 </channel></rss>"""
@@ -252,7 +252,8 @@ def test_monitor_runs_leak_no_credential(scenario, feed_server, tmp_path, monkey
         records.append(_run_records(good.state_details.flow_run_id))
 
         feed_server.add("/a.xml", RSS.replace("alpha-1", "alpha-2").replace("example/1", "example/2").replace(
-            "Alpha reports shelling near the river crossing", "Grain convoy reaches the port of Odesa").replace(
+            "Alpha reports Russian shelling near the river crossing in Kherson",
+            "Grain convoy reaches the port of Odesa").replace(
             "Local officials said 40 people were evacuated.", "Twelve ships left the harbour at dawn.").encode())
         slack.tokens = {"xoxb-another-workspace"}
         rejected = monitor(return_state=True)

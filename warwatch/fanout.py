@@ -20,6 +20,7 @@ from warwatch.claims.extract import extract_many
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
 from warwatch.stories.assign import embedding_texts, model_covers
+from warwatch.stories.topic import description_texts, load_topic
 from warwatch.stories.vectors import cached_vectors, embedding_key
 from warwatch.store.db import session
 from warwatch.store.models import Article, Embedding
@@ -29,10 +30,13 @@ _INSERT_IGNORING_DUPLICATES = {"postgresql": postgresql.insert, "sqlite": sqlite
 
 
 def warm_article_vectors(url: str, stories: StorySettings, article_ids: Sequence[int]) -> int:
-    """Encode the embedding texts of the given articles that the story stage will need; return how many were new."""
+    """Encode the embedding texts of the given articles that the story stage will need, and the topic's descriptions
+    its gate compares them with; return how many were new."""
     with session(url) as s:
         articles = s.scalars(select(Article).where(Article.id.in_(article_ids), Article.story_id.is_(None))).all()
         texts = {key: text for text, key in embedding_texts(articles, stories).values() if key}
+    if topic := load_topic(stories.topic):
+        texts |= description_texts(topic, stories.model_name)
     return warm(url, stories.model_name, texts)
 
 

@@ -76,13 +76,17 @@ def _read(path: str) -> Topic:
     return topic
 
 
+def description_texts(topic: Topic, model: str) -> dict[str, str]:
+    """The topic's descriptions by their cache key, as the gate embeds them."""
+    return {embedding_key(model, text): text for text in (*topic.about, *topic.not_about)}
+
+
 class Gate:
     """A topic's judge for one embedding model."""
 
     def __init__(self, topic: Topic, session: Session, model: str) -> None:
         self.topic = topic
-        texts = {embedding_key(model, text): text for text in (*topic.about, *topic.not_about)}
-        vectors = vectors_for(session, model, texts)
+        vectors = vectors_for(session, model, description_texts(topic, model))
         self._about = np.stack([vectors[embedding_key(model, t)] for t in topic.about])
         self._not_about = np.stack([vectors[embedding_key(model, t)] for t in topic.not_about]) \
             if topic.not_about else None
