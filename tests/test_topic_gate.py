@@ -94,6 +94,18 @@ def test_with_no_topic_every_story_is_posted_and_judged_by_nothing(store):
     assert s.scalar(select(func.count()).select_from(Delivery)) == 1
 
 
+def test_switching_the_gate_off_posts_an_off_topic_story_when_it_grows(store):
+    s, feed = store
+    (festival,) = add(s, feed, entry("a", "Film festival in Odesa opens with a record audience",
+                                     "Organisers said 12 films would compete this year."))
+    (prize,) = add(s, feed, entry("b", "Odesa film festival gives its top prize to a documentary",
+                                  "The festival, which opened with a record audience, ended on Sunday.", hours=20),
+                   stories=StorySettings(topic="none"))
+    assert prize.story_id == festival.story_id
+    (posted,) = s.scalars(select(Delivery.kind)).all()
+    assert posted == "story" and s.get_one(Story, festival.story_id).relevant
+
+
 def test_a_language_the_model_does_not_read_is_on_topic_when_it_names_the_wars_places_and_events(store):
     s, feed = store
     strike, park, budget = add(

@@ -108,14 +108,15 @@ def _items(session: Session, articles: list[Article], settings: StorySettings) -
 
 def _judge(gate: Gate | None, item: Item, article: Article, story: Story, new_story: bool) -> tuple[bool, bool]:
     """Record whether the article is on the topic, and the story with it; return (article on topic, story turned
-    on topic with it). With no topic every article and story is."""
-    if gate is None:
-        return True, False
-    judged = gate.judge(item.vector, article.title, article.text)
-    article.relevant, article.relevance, article.relevance_reason = judged.relevant, judged.score, judged.reason
-    turned = judged.relevant and not new_story and not story.relevant
-    story.relevant = judged.relevant if new_story else story.relevant or judged.relevant
-    return judged.relevant, turned
+    on topic with it). With no topic every article is (and a story left off topic by an earlier topic turns on)."""
+    relevant = True
+    if gate is not None:
+        judged = gate.judge(item.vector, article.title, article.text)
+        article.relevant, article.relevance, article.relevance_reason = judged.relevant, judged.score, judged.reason
+        relevant = judged.relevant
+    turned = relevant and not new_story and not story.relevant
+    story.relevant = relevant if new_story else story.relevant or relevant
+    return relevant, turned
 
 
 def _new_story(session: Session, article: Article, stories: dict[int, Story]) -> int:
