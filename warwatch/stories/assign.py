@@ -111,7 +111,7 @@ def _judge(gate: Gate | None, item: Item, article: Article, story: Story, new_st
     on topic with it). With no topic every article is (and a story left off topic by an earlier topic turns on)."""
     relevant = True
     if gate is not None:
-        judged = gate.judge(item.vector, article.title, article.text)
+        judged = gate.judge(item.vector, item.text_key)  # headline and lead, the text the vector reads
         article.relevant, article.relevance, article.relevance_reason = judged.relevant, judged.score, judged.reason
         relevant = judged.relevant
     turned = relevant and not new_story and not story.relevant

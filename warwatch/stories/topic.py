@@ -92,13 +92,12 @@ class Gate:
             if topic.not_about else None
         self._names, self._words = _pattern(tuple(topic.names)), _pattern(tuple(topic.words))
 
-    def judge(self, vector: np.ndarray | None, title: str, text: str) -> Relevance:
+    def judge(self, vector: np.ndarray | None, text: str) -> Relevance:
+        """Whether the article whose vector is ``vector`` (None: the model does not read its language) and whose
+        headline and lead are ``text`` is on the topic. Its names are looked for only where they decide."""
         topic = self.topic
-        named = sorted({m[0] for m in self._names.finditer(f"{title}\n{text}")}, key=str.lower) \
-            if self._names else []
-        names = f"names {', '.join(named[:3])}" if named else "names none of the topic's places or people"
         if vector is None:
-            return self._by_words(named, names, f"{title}\n{text}")
+            return self._by_words(text)
         about = self._about @ vector
         best = int(np.argmax(about))
         score = float(about[best])
@@ -110,14 +109,20 @@ class Gate:
                 return Relevance(False, score, f"nearer to “{topic.not_about[worst]}” ({off[worst]:.2f}); {nearest}")
         if score >= topic.match:
             return Relevance(True, score, nearest)
-        if named and score >= topic.match_named:
-            return Relevance(True, score, f"{nearest}; {names}")
-        bar = topic.match_named if named else topic.match
-        return Relevance(False, score, f"{nearest}, under {bar:.2f}; {names}")
+        if score < topic.match_named:
+            return Relevance(False, score, f"{nearest}, under {topic.match_named:.2f}")
+        named = self._named(text)
+        if named:
+            return Relevance(True, score, f"{nearest}; names {', '.join(named[:3])}")
+        return Relevance(False, score, f"{nearest}, under {topic.match:.2f}; names none of the topic's places or people")
 
+    def _named(self, text: str) -> list[str]:
+        return sorted({m[0] for m in self._names.finditer(text)}, key=str.lower) if self._names else []
 
-    def _by_words(self, named: list[str], names: str, text: str) -> Relevance:
-        """For an article with no vector: its names, and the topic's words it uses."""
+    def _by_words(self, text: str) -> Relevance:
+        """For an article with no vector: the topic's names, and words, it uses."""
+        named = self._named(text)
+        names = f"names {', '.join(named[:3])}" if named else "names none of the topic's places or people"
         if self._words is None:
             return Relevance(bool(named), 0.0, f"{names} (no model for its language)")
         used = sorted({m[0].lower() for m in self._words.finditer(text)})
