@@ -3,9 +3,9 @@
 A topic (``config/topics/*.toml``, or a file the user writes) is a list of headline-like
 descriptions of what it covers (``about``), a list of what is near it but outside it
 (``not_about``: other wars, domestic news of the same countries), the names of its places and
-people and the words of its events (any script, ``*`` for any ending) and three bars. The article's vector is the story
-stage's own (no second model); the descriptions are embedded once by the same model and cached
-in the store like any text.
+people and the words of its events (any script, ``*`` for any ending) and three bars. The
+article's vector and text (headline and lead) are the story stage's own (no second model); the
+descriptions are embedded once by the same model and cached in the store like any text.
 
 An article is on topic when its nearest ``about`` description is at least ``match`` close, or
 ``match_named`` close and it names one of ``names``; it is off topic, whatever else, when a
