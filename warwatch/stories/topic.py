@@ -86,10 +86,10 @@ class Gate:
 
     def __init__(self, topic: Topic, session: Session, model: str) -> None:
         self.topic = topic
-        vectors = vectors_for(session, model, description_texts(topic, model))
-        self._about = np.stack([vectors[embedding_key(model, t)] for t in topic.about])
-        self._not_about = np.stack([vectors[embedding_key(model, t)] for t in topic.not_about]) \
-            if topic.not_about else None
+        texts = description_texts(topic, model)
+        vector_of = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}
+        self._about = np.stack([vector_of[t] for t in topic.about])
+        self._not_about = np.stack([vector_of[t] for t in topic.not_about]) if topic.not_about else None
         self._names, self._words = _pattern(tuple(topic.names)), _pattern(tuple(topic.words))
 
     def judge(self, vector: np.ndarray | None, text: str) -> Relevance:
