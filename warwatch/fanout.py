@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from warwatch.claims.extract import extract_many
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
-from warwatch.stories.assign import embedding_texts, model_covers
+from warwatch.stories.assign import bridge_texts, embedding_texts, model_covers
 from warwatch.stories.topic import description_texts, load_topic
 from warwatch.stories.vectors import cached_vectors, embedding_key
 from warwatch.store.db import session
@@ -30,14 +30,17 @@ _INSERT_IGNORING_DUPLICATES = {"postgresql": postgresql.insert, "sqlite": sqlite
 
 
 def warm_article_vectors(url: str, stories: StorySettings, article_ids: Sequence[int]) -> int:
-    """Encode the embedding texts of the given articles that the story stage will need, and the topic's descriptions
-    its gate compares them with; return how many were new."""
+    """Encode the embedding texts of the given articles that the story stage will need (by the model, and by the
+    bridge where the chunk needs it), and the topic's descriptions its gate compares them with; return how many
+    were new."""
     with session(url) as s:
         articles = s.scalars(select(Article).where(Article.id.in_(article_ids), Article.story_id.is_(None))).all()
         texts = {key: text for text, key in embedding_texts(articles, stories).values() if key}
+        bridges = {key: text for text, key in bridge_texts(articles, stories).values()}
     if topic := load_topic(stories.topic):
         texts |= description_texts(topic, stories.model_name)
-    return warm(url, stories.model_name, texts)
+    new = warm(url, stories.model_name, texts)
+    return new + warm(url, stories.bridge_model, bridges) if bridges else new
 
 
 def warm_claim_vectors(url: str, stories: StorySettings, article_ids: Sequence[int]) -> int:

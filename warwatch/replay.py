@@ -1,9 +1,10 @@
 """Replay: JSON Lines articles through the same stages as the monitor flow, offline.
 
 Input lines: ``{"id", "title", "text", "source", "url", "published"}``. Output, one
-JSON object per line: ``{"event": "article", "id", "story", "duplicate_of", "relevant", "relevance"}`` for
-every input article, in published order (``relevant``: on the topic, ``relevance``: its score; null with the
-topic gate off), each followed by its contradictions:
+JSON object per line: ``{"event": "article", "id", "story", "duplicate_of", "language", "relevant",
+"relevance"}`` for every input article, in published order (``language``: as detected, e.g. "uk", null for too
+little text; ``relevant``: on the topic, ``relevance``: its score; null with the topic gate off), each followed
+by its contradictions:
 ``{"event": "contradiction", "id", "other", "kind", "claim", "other_claim", "explanation", "confidence",
 "alerted"}`` (``other`` equal to ``id`` for a dispute reported within one article; ``alerted`` false: below
 ``claims.alert_confidence``, kept for review).
@@ -91,12 +92,13 @@ class ArticleEvent:
     id: str
     story: str
     duplicate_of: str | None
+    language: str | None = None
     relevant: bool | None = None
     relevance: float | None = None
 
     def json(self) -> str:
         return json.dumps({"event": "article", "id": self.id, "story": self.story, "duplicate_of": self.duplicate_of,
-                           "relevant": self.relevant,
+                           "language": self.language, "relevant": self.relevant,
                            "relevance": None if self.relevance is None else round(self.relevance, 3)})
 
 
@@ -131,7 +133,7 @@ def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
     rows = {
         row.id: row
         for row in session.execute(select(Article.id, Article.guid, Article.story_id, Article.duplicate_of_id,
-                                          Article.relevant, Article.relevance))
+                                          Article.language, Article.relevant, Article.relevance))
     }
     contradictions = _contradiction_events(session, {row.id: row.guid for row in rows.values()})
     events: list[ArticleEvent | ContradictionEvent] = []
@@ -141,7 +143,8 @@ def replay(session: Session, articles: list[ReplayArticle], settings: Settings,
             duplicate_of = row.guid  # the same piece re-published in one source: a copy of the stored one
         else:
             duplicate_of = rows[row.duplicate_of_id].guid if row.duplicate_of_id else None
-        events.append(ArticleEvent(article.id, str(row.story_id), duplicate_of, row.relevant, row.relevance))
+        events.append(ArticleEvent(article.id, str(row.story_id), duplicate_of, row.language, row.relevant,
+                                   row.relevance))
         if s.new:
             events += contradictions.get(s.article_id, [])
     return events

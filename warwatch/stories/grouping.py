@@ -38,9 +38,20 @@ pieces on one story (on the UCI dev headlines, two articles of one publisher sha
 story three times as often as two random articles).
 
 An article whose vector is unusable (``Item.vector is None``: a language the model
-does not cover, no text) takes part only in duplicate detection, by text alone
-(rule 1, then :func:`duplicate_score` without a cosine against every article in the
-duplicate window); otherwise it starts its own story.
+does not cover, no text) takes part in duplicate detection by text alone (rule 1,
+then :func:`duplicate_score` without a cosine against every article in the duplicate
+window).
+
+**Across languages.** An article may also carry a ``bridge`` vector, from a model
+with one space for several languages (weaker than the main model within English,
+so it never decides between two articles the main model reads). Stories keep the
+sum of their members' bridge vectors too. The bridge decides rule 2 where the main
+model cannot: an article with no main vector is compared with every story by bridge
+alone, and an article with one also with the stories that have a member without one
+(a Russian report, say), where the better margin wins. Its bars are its own
+(``bridge_join_fresh``, ``bridge_join_stale``): cosines across languages run lower.
+Where neither has a bridge vector, an article with no main vector starts its own
+story.
 """
 
 from __future__ import annotations
@@ -117,6 +128,12 @@ class GroupingParams:
     """Subtracted per content word of the text with more new content that the other
     text lacks (a copy adds little)."""
 
+    bridge_join_fresh: float = 0.30
+    """Bridge cosine to a story's bridge centroid needed to join it across languages when its coverage is current."""
+
+    bridge_join_stale: float = 0.50
+    """Bridge cosine needed when its coverage is old; the rise between them is ``join_fresh``'s."""
+
     duplicate_window_hours: float = 24.0
     """Only articles published at most this long before are examined for duplication
     (reprints and re-posts come within hours; older look-alikes are follow-ups)."""
@@ -143,7 +160,9 @@ class Item:
     represent the article (unsupported language, no text); such items group only with
     near-exact copies. ``text_key``: the text compared for duplication (headline +
     lead, as embedded); raw text is fine, it is normalised here. ``published`` must be
-    timezone-aware (naive datetimes are taken as UTC).
+    timezone-aware (naive datetimes are taken as UTC). ``bridge``: the article's
+    vector in a space shared across languages, or ``None`` (see "Across languages"
+    in the module docstring).
     """
 
     key: Hashable
@@ -151,6 +170,7 @@ class Item:
     text_key: str
     published: datetime
     source: str = ""  # not used by the rules; kept for callers' diagnostics
+    bridge: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -358,11 +378,13 @@ class StoryGrouper:
         index_factory: Callable[[], VectorIndex] = ExactIndex,
     ):
         self.params = params or GroupingParams()
-        self._dim: int | None = None
         # stories: sum of member vectors; members, members with a vector, norm of the
         # sum, sum of published times, last published time
         self._stories = _Rows({"count": np.float64, "vec_count": np.float64, "norm": np.float64,
                                "time_sum": np.float64, "last": np.float64})
+        # stories, row for row: sum of members' bridge vectors, its norm, members with a bridge vector, and those
+        # of them without a main vector
+        self._bridges = _Rows({"norm": np.float64, "count": np.float64, "foreign": np.float64})
         # members (articles in the window): story row, published time; their vectors
         # are in self._index, row for row (the matrix of self._members stays empty)
         self._members = _Rows({"story": np.int64, "time": np.float64, "has_vec": np.bool_})
@@ -410,18 +432,22 @@ class StoryGrouper:
             score = 1.0 if vec is None else 1.0 + p.overlap_weight
             return self._join(item, text, vec, exact, score, self._member_keys[exact])
 
+        bridge = self._unit(item.bridge, self._bridges)
         if vec is None:
-            # no vector: only a near-exact copy (by text) can place it in a story
+            # no vector: a near-exact copy (by text), else the bridge, can place it in a story
             dup, score = self._best_duplicate(text, np.flatnonzero(dup_window), None)
             if dup is not None:
                 return self._join(item, text, vec, dup, score, self._member_keys[dup])
-            return self._start(item, text, vec, None, None, new_story_key)
+            chosen, story_score = self._best_story(None, bridge, t, cutoff)
+            if chosen is not None:
+                return self._add_to(item, text, vec, chosen, story_score, None)
+            return self._start(item, text, vec, story_score, None, new_story_key)
 
         # 2. the nearest article and the best story in the window
         has_vec = m.col("has_vec")
         rows, _ = self._index.search(vec, 1, (member_time >= cutoff) & has_vec)
         nearest = self._member_keys[int(rows[0])] if len(rows) else None
-        chosen, story_score = self._best_story(vec, t, cutoff)
+        chosen, story_score = self._best_story(vec, bridge, t, cutoff)
 
         # 3. duplicates: the nearest recent articles within the chosen story; if none
         #    was chosen, anywhere (a reprint of an article in a story too old to join
@@ -435,28 +461,41 @@ class StoryGrouper:
         if dup is not None:
             return self._join(item, text, vec, dup, dup_score, nearest)
         if chosen is not None:
-            story_key = self._story_keys[chosen]
-            self._record(item, text, vec, story_key, None)
-            return Decision(item.key, story_key, None, story_score, nearest, False)
+            return self._add_to(item, text, vec, chosen, story_score, nearest)
         return self._start(item, text, vec, story_score, nearest, new_story_key)
 
     def _best_story(
-        self, vec: np.ndarray, t: float, cutoff: float
+        self, vec: np.ndarray | None, bridge: np.ndarray | None, t: float, cutoff: float
     ) -> tuple[int | None, float | None]:
         """(row of the story to join or None, its centroid cosine or the best one seen)."""
-        p, s = self.params, self._stories
-        usable = (s.col("vec_count") > 0) & (s.col("last") >= cutoff)
-        if not usable.any():
+        p, s, b = self.params, self._stories, self._bridges
+        live = s.col("last") >= cutoff
+        rise = -np.expm1(-np.maximum(t - s.col("time_sum") / s.col("count"), 0.0) / 3600.0 / p.freshness_hours)
+        cos = margin = np.full(s.n, -np.inf)
+        if vec is not None:
+            usable = (s.col("vec_count") > 0) & live
+            cos = (s.vectors @ vec) / np.where(usable, s.col("norm"), 1.0)
+            margin = np.where(usable, cos - p.join_fresh - (p.join_stale - p.join_fresh) * rise, -np.inf)
+        if bridge is not None:
+            usable = (b.col("count") > 0) & live & ((b.col("foreign") > 0) if vec is not None else True)
+            across = (b.vectors @ bridge) / np.where(usable, b.col("norm"), 1.0)
+            need = p.bridge_join_fresh + (p.bridge_join_stale - p.bridge_join_fresh) * rise
+            better = usable & (across - need > margin)
+            cos, margin = np.where(better, across, cos), np.where(better, across - need, margin)
+        seen = np.isfinite(margin)
+        if not seen.any():
             return None, None
-        norm = s.col("norm")
-        cos = (s.vectors @ vec) / np.where(usable, norm, 1.0)
-        age = np.maximum(t - s.col("time_sum") / s.col("count"), 0.0) / 3600.0
-        need = p.join_fresh + (p.join_stale - p.join_fresh) * -np.expm1(-age / p.freshness_hours)
-        margin = np.where(usable, cos - need, -np.inf)
         k = int(np.argmax(margin))
         if margin[k] >= 0:
             return k, float(cos[k])
-        return None, float(cos[usable].max())
+        return None, float(cos[seen].max())
+
+    def _add_to(self, item: Item, text: TextFeatures, vec: np.ndarray | None, story: int,
+                score: float | None, nearest: Hashable | None) -> Decision:
+        """Record ``item`` as a new member (not a copy) of story row ``story``."""
+        story_key = self._story_keys[story]
+        self._record(item, text, vec, story_key, None)
+        return Decision(item.key, story_key, None, score, nearest, False)
 
     def _join(self, item: Item, text: TextFeatures, vec: np.ndarray | None, dup: int,
               score: float, nearest: Hashable | None) -> Decision:
@@ -481,6 +520,12 @@ class StoryGrouper:
     # ------------------------------------------------------------------ internals
 
     def _vector(self, vector: np.ndarray | None) -> np.ndarray | None:
+        return self._unit(vector, self._stories)
+
+    @staticmethod
+    def _unit(vector: np.ndarray | None, rows: _Rows) -> np.ndarray | None:
+        """``vector`` as a unit float32 row of ``rows``'s matrix (which takes its width from the first), or None
+        when it is missing or unusable."""
         if vector is None:
             return None
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -489,11 +534,10 @@ class StoryGrouper:
             return None
         if abs(norm - 1.0) > 1e-3:
             vec = vec / norm
-        if self._dim is None:
-            self._dim = len(vec)
-            self._stories.set_dim(self._dim)
-        elif len(vec) != self._dim:
-            raise ValueError(f"vector has {len(vec)} dimensions, expected {self._dim}")
+        if rows.mat.shape[1] == 0:
+            rows.set_dim(len(vec))
+        elif len(vec) != rows.mat.shape[1]:
+            raise ValueError(f"vector has {len(vec)} dimensions, expected {rows.mat.shape[1]}")
         return vec
 
     def _best_duplicate(
@@ -531,12 +575,19 @@ class StoryGrouper:
         j = self._story_index.get(story_key)
         if j is None:
             j = s.append(None, count=0.0, vec_count=0.0, norm=0.0, time_sum=0.0, last=t)
+            self._bridges.append(None, norm=0.0, count=0.0, foreign=0.0)
             self._story_index[story_key] = j
             self._story_keys.append(story_key)
         if vec is not None:
             s.mat[j] += vec
             s.cols["vec_count"][j] += 1
             s.cols["norm"][j] = np.linalg.norm(s.mat[j])
+        if (bridge := self._unit(item.bridge, self._bridges)) is not None:
+            b = self._bridges
+            b.mat[j] += bridge
+            b.cols["count"][j] += 1
+            b.cols["foreign"][j] += vec is None
+            b.cols["norm"][j] = np.linalg.norm(b.mat[j])
         s.cols["count"][j] += 1
         s.cols["time_sum"][j] += t
         s.cols["last"][j] = max(s.cols["last"][j], t)
@@ -569,6 +620,7 @@ class StoryGrouper:
         if live_story.all() and live_member.all():
             return
         story_map = s.keep(live_story)
+        self._bridges.keep(live_story)
         keep = np.flatnonzero(live_member).tolist()
         m.keep(live_member)
         self._index.keep(live_member)
