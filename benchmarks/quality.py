@@ -1,6 +1,8 @@
 """Quality on the dev data through the public commands (`replay`, `pairs`) and evalkit's scorers.
 
 Relevance (the topic gate) is scored on the dev relevance items through `replay`'s ``relevant`` field.
+Cross-lingual grouping is scored on the dev ru/uk/en items (B-cubed against their ``story`` field, which
+evalkit's score-stories cannot read: it needs UCI columns), overall and per language.
 
 War claims are scored per file (evalkit's score-claims: cases found, false alarms; only alerted contradictions
 count) and per event (the same rules on the cases and pairs of one event, its articles' id prefix); then one
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,7 @@ def main() -> None:
                                           "articles": len(war.read_text(encoding="utf-8").strip().splitlines()),
                                           "events": per_event(expected, work / f"{name}.out")}
         result["relevance"] = relevance(work)
+        result["crosslingual_stories"] = crosslingual(work)
         for name in ("SICK_train.txt", "SICK_trial.txt", "mnli_matched_1000.tsv"):
             nli = DEV / "nli" / name
             evalkit("pairs-input", nli, stdout=work / f"{name}.tsv")
@@ -80,6 +84,32 @@ def relevance(work: Path) -> dict[str, dict]:
     both = {**gold["items.jsonl"], **gold["extra_negatives.jsonl"]}
     return {"both_files": _prf(said, both), "items_only": _prf(said, gold["items.jsonl"]),
             "wrong": sorted(i for i in both if said[i] != both[i])}
+
+
+def crosslingual(work: Path) -> dict:
+    """B-cubed precision, recall and F1 of the replay's stories against the dev cross-lingual items' events, over
+    all items and over the items of each language (each item's cluster and event still span every language)."""
+    items = DEV / "crosslingual" / "items.jsonl"
+    run(["replay"], items, work / "crosslingual.out")
+    gold = {item["id"]: item for item in map(json.loads, items.read_text(encoding="utf-8").splitlines())}
+    said = {e["id"]: e["story"] for e in map(json.loads, (work / "crosslingual.out").read_text(
+        encoding="utf-8").splitlines()) if e["event"] == "article"}
+    result = {"all": _bcubed(said, {i: item["story"] for i, item in gold.items()}, set(gold))}
+    for language in sorted({item["language"] for item in gold.values()}):
+        result[language] = _bcubed(said, {i: item["story"] for i, item in gold.items()},
+                                   {i for i, item in gold.items() if item["language"] == language})
+    return result
+
+
+def _bcubed(said: dict[str, str], gold: dict[str, str], scored: set[str]) -> dict:
+    clusters, events = defaultdict(set), defaultdict(set)
+    for i in said:
+        clusters[said[i]].add(i)
+        events[gold[i]].add(i)
+    precision = sum(len(clusters[said[i]] & events[gold[i]]) / len(clusters[said[i]]) for i in scored) / len(scored)
+    recall = sum(len(clusters[said[i]] & events[gold[i]]) / len(events[gold[i]]) for i in scored) / len(scored)
+    return {"items": len(scored), "precision": round(precision, 3), "recall": round(recall, 3),
+            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3)}
 
 
 def _prf(said: dict[str, bool], gold: dict[str, bool]) -> dict:
@@ -146,6 +176,9 @@ def table(result: dict) -> list[dict]:
                     f"{topic['labelled_other_posted']}/{topic['labelled_other_items']}", "< 5%",
                     topic["labelled_other_posted"] < 0.05 * topic["labelled_other_items"]))
     rows.append(row(f"30 outlet feeds: stories posted of {outlets['stories']}", outlets["stories_posted"]))
+    for language, scored in result["crosslingual_stories"].items():  # issue 20: B-cubed F1 at least 0.85
+        rows.append(row(f"cross-lingual story grouping B-cubed F1, {language} ({scored['items']} items)",
+                        scored["f1"], *(("≥ 0.85", scored["f1"] >= 0.85) if language == "all" else ())))
     for name, target in (("SICK_train", 0.90), ("SICK_trial", 0.90), ("mnli_matched_1000", 0.55)):
         f1 = result[f"contradiction_{name}"]["contradiction_f1"]
         rows.append(row(f"{name} contradiction F1", f1, f"≥ {target}", float(f1) >= target))

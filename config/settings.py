@@ -104,12 +104,17 @@ class StorySettings(BaseModel):
     """Languages the model understands; other articles group only with near-exact copies and through the bridge."""
     bridge_model: str | None = MULTILINGUAL_MODEL
     """A model with one vector space for several languages, which joins articles the model above cannot read to
-    stories in other languages (and stories in them to articles it reads); None: off."""
+    stories in other languages (and stories in them to articles it reads); "none": off."""
     bridge_languages: list[str] = ["en", "ru", "uk"]
     """Languages the bridge model is given (it is trained on Russian, not Ukrainian, but their shared words and the
     names of places carry much of a Ukrainian report)."""
     bridge_join_fresh: float = GroupingParams.bridge_join_fresh
     bridge_join_stale: float = GroupingParams.bridge_join_stale
+
+    @field_validator("bridge_model")
+    @classmethod
+    def _bridge_off(cls, model: str | None) -> str | None:
+        return None if model in (None, "", "none") else model
     join_fresh: float = GroupingParams.join_fresh
     join_stale: float = GroupingParams.join_stale
     freshness_hours: float = GroupingParams.freshness_hours

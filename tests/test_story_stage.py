@@ -82,6 +82,19 @@ def test_reports_in_russian_and_ukrainian_join_the_english_story_through_the_bri
     assert s.get(Story, story[a]).sources == ["wire", "ledger", "blaze"]
 
 
+def test_the_bridge_keeps_the_same_strike_in_two_cities_apart(store):
+    s, (wire, ledger, blaze) = store
+    (a,), _ = add(s, wire, entry("a", "Drone strike hits apartment block in Kharkiv, three injured"))
+    (b,), _ = add(s, ledger, entry("b", "Беспилотник атаковал жилой дом в Одессе, ранены три человека",
+                                   hours=1, language="ru"))
+    (c,), _ = add(s, blaze, entry("c", "Безпілотник атакував житловий будинок в Одесі, поранено трьох людей",
+                                  hours=2, language="uk"))
+    (d,), _ = add(s, ledger, entry("d", "Беспилотник атаковал жилой дом в Харькове, ранены три человека",
+                                   hours=3, language="ru"))
+    story = {x: s.get(Article, x.article_id).story_id for x in (a, b, c, d)}
+    assert story[a] == story[d] != story[b] == story[c]
+
+
 def test_english_news_alone_never_pays_for_the_bridge(store):
     s, (wire, _, _) = store
     title = "Grain ship leaves Odesa under new corridor arrangement"
@@ -92,7 +105,7 @@ def test_english_news_alone_never_pays_for_the_bridge(store):
 
 def test_without_a_bridge_other_languages_group_only_with_near_exact_copies(store):
     s, (wire, ledger, _) = store
-    settings = StorySettings(bridge_model=None)
+    settings = StorySettings(bridge_model="none")
     title = "Київ: нічна атака дронів, уламки впали у двох районах"
     (a,), _ = add(s, wire, entry("a", "Kyiv: overnight drone attack, debris fell in two districts"), settings=settings)
     (b,), _ = add(s, wire, entry("b", title, language="uk", hours=1), settings=settings)

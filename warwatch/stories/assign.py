@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import embedding_text
+from warwatch.places import gazetteer
 from warwatch.stories.grouping import Item, StoryGrouper
 from warwatch.stories.topic import Gate, load_topic
 from warwatch.stories.vectors import embedding_key, vectors_for
@@ -106,7 +107,7 @@ def bridge_texts(articles: Iterable[Article], settings: StorySettings) -> dict[i
 
 def _items(session: Session, articles: list[Article], settings: StorySettings) -> dict[int, Item]:
     """Grouper items; articles in a language the model does not cover get no vector, and each article in a bridge
-    language gets a bridge vector when one of them needs it."""
+    language gets a bridge vector and the places it names when one of them needs it."""
     inputs = embedding_texts(articles, settings)
     for article in articles:
         if key := inputs[article.id][1]:
@@ -117,7 +118,8 @@ def _items(session: Session, articles: list[Article], settings: StorySettings) -
         vectors |= vectors_for(session, settings.bridge_model, {key: text for text, key in bridges.values()})
     return {
         a.id: Item(a.id, vectors[key] if key else None, text, a.published, str(a.feed_id),
-                   vectors[bridges[a.id][1]] if a.id in bridges else None)
+                   vectors[bridges[a.id][1]] if a.id in bridges else None,
+                   gazetteer().places_in(text) if a.id in bridges else frozenset())
         for a in articles
         for text, key in [inputs[a.id]]
     }

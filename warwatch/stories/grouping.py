@@ -50,6 +50,11 @@ model cannot: an article with no main vector is compared with every story by bri
 alone, and an article with one also with the stories that have a member without one
 (a Russian report, say), where the better margin wins. Its bars are its own
 (``bridge_join_fresh``, ``bridge_join_stale``): cosines across languages run lower.
+The bridge reads the theme more than the event (two strikes in one night read
+alike), so it never joins an article to a story when both name places
+(``Item.places``, :mod:`warwatch.places`) and none of the article's is the story's;
+nor is an article ever a copy of one whose places are all others (the same
+sentence about another city is another event).
 Where neither has a bridge vector, an article with no main vector starts its own
 story.
 """
@@ -161,8 +166,8 @@ class Item:
     near-exact copies. ``text_key``: the text compared for duplication (headline +
     lead, as embedded); raw text is fine, it is normalised here. ``published`` must be
     timezone-aware (naive datetimes are taken as UTC). ``bridge``: the article's
-    vector in a space shared across languages, or ``None`` (see "Across languages"
-    in the module docstring).
+    vector in a space shared across languages, or ``None``; ``places``: keys of the
+    places it names, in any language (see "Across languages" in the module docstring).
     """
 
     key: Hashable
@@ -171,6 +176,7 @@ class Item:
     published: datetime
     source: str = ""  # not used by the rules; kept for callers' diagnostics
     bridge: np.ndarray | None = None
+    places: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -271,6 +277,11 @@ def duplicate_score(
         - params.novel_word_penalty * novel
     )
     return possible and score >= params.duplicate_threshold, score
+
+
+def _elsewhere(places: frozenset[str], others: frozenset[str]) -> bool:
+    """Whether both name places and share none: reports of events in different places."""
+    return bool(places and others and not places & others)
 
 
 def _figure_changed(a: TextFeatures, b: TextFeatures) -> bool:
@@ -390,11 +401,13 @@ class StoryGrouper:
         self._members = _Rows({"story": np.int64, "time": np.float64, "has_vec": np.bool_})
         self._index: VectorIndex = index_factory()
         self._story_keys: list[Hashable] = []
+        self._story_places: list[frozenset[str]] = []  # places its members name, row for row
         self._story_index: dict[Hashable, int] = {}
         self._member_keys: list[Hashable] = []
         self._member_index: dict[Hashable, int] = {}
         self._member_roots: list[Hashable] = []  # first copy of each member (itself if original)
         self._member_text: list[TextFeatures] = []
+        self._member_places: list[frozenset[str]] = []
         self._by_text: dict[str, int] = {}  # normalised text -> member row of its first copy
         self._now = -math.inf
         self._pruned_at = -math.inf
@@ -435,10 +448,10 @@ class StoryGrouper:
         bridge = self._unit(item.bridge, self._bridges)
         if vec is None:
             # no vector: a near-exact copy (by text), else the bridge, can place it in a story
-            dup, score = self._best_duplicate(text, np.flatnonzero(dup_window), None)
+            dup, score = self._best_duplicate(text, item.places, np.flatnonzero(dup_window), None)
             if dup is not None:
                 return self._join(item, text, vec, dup, score, self._member_keys[dup])
-            chosen, story_score = self._best_story(None, bridge, t, cutoff)
+            chosen, story_score = self._best_story(None, bridge, t, cutoff, item.places)
             if chosen is not None:
                 return self._add_to(item, text, vec, chosen, story_score, None)
             return self._start(item, text, vec, story_score, None, new_story_key)
@@ -447,7 +460,7 @@ class StoryGrouper:
         has_vec = m.col("has_vec")
         rows, _ = self._index.search(vec, 1, (member_time >= cutoff) & has_vec)
         nearest = self._member_keys[int(rows[0])] if len(rows) else None
-        chosen, story_score = self._best_story(vec, bridge, t, cutoff)
+        chosen, story_score = self._best_story(vec, bridge, t, cutoff, item.places)
 
         # 3. duplicates: the nearest recent articles within the chosen story; if none
         #    was chosen, anywhere (a reprint of an article in a story too old to join
@@ -457,7 +470,7 @@ class StoryGrouper:
             allowed &= m.col("story") == chosen
         cand, cosines = self._index.search(vec, p.duplicate_candidates, allowed)
         close = cosines >= p.duplicate_min_cosine
-        dup, dup_score = self._best_duplicate(text, cand[close], cosines[close])
+        dup, dup_score = self._best_duplicate(text, item.places, cand[close], cosines[close])
         if dup is not None:
             return self._join(item, text, vec, dup, dup_score, nearest)
         if chosen is not None:
@@ -465,7 +478,7 @@ class StoryGrouper:
         return self._start(item, text, vec, story_score, nearest, new_story_key)
 
     def _best_story(
-        self, vec: np.ndarray | None, bridge: np.ndarray | None, t: float, cutoff: float
+        self, vec: np.ndarray | None, bridge: np.ndarray | None, t: float, cutoff: float, places: frozenset[str]
     ) -> tuple[int | None, float | None]:
         """(row of the story to join or None, its centroid cosine or the best one seen)."""
         p, s, b = self.params, self._stories, self._bridges
@@ -478,6 +491,8 @@ class StoryGrouper:
             margin = np.where(usable, cos - p.join_fresh - (p.join_stale - p.join_fresh) * rise, -np.inf)
         if bridge is not None:
             usable = (b.col("count") > 0) & live & ((b.col("foreign") > 0) if vec is not None else True)
+            if places:
+                usable &= ~np.array([_elsewhere(places, named) for named in self._story_places], bool)
             across = (b.vectors @ bridge) / np.where(usable, b.col("norm"), 1.0)
             need = p.bridge_join_fresh + (p.bridge_join_stale - p.bridge_join_fresh) * rise
             better = usable & (across - need > margin)
@@ -541,9 +556,9 @@ class StoryGrouper:
         return vec
 
     def _best_duplicate(
-        self, text: TextFeatures, cand: np.ndarray, cosines: np.ndarray | None
+        self, text: TextFeatures, places: frozenset[str], cand: np.ndarray, cosines: np.ndarray | None
     ) -> tuple[int | None, float | None]:
-        """The earliest candidate (member row) that ``text`` near-duplicates, and the score.
+        """The earliest candidate (member row) that ``text`` (naming ``places``) near-duplicates, and the score.
 
         ``cosines``: the candidates' cosines to the article, in ``cand`` order, or
         ``None`` to compare by text only.
@@ -555,6 +570,8 @@ class StoryGrouper:
             other = self._member_text[i]
             if not self.params.changed_figure_is_copy and text.norm != other.norm and _figure_changed(text, other):
                 continue  # never a copy (duplicate_score's rule): not worth its trigram overlap
+            if _elsewhere(places, self._member_places[i]):
+                continue
             cosine = float(cosines[j]) if cosines is not None and has_vec[i] else None
             ok, score = duplicate_score(cosine, text, other, self.params)
             if ok and (best is None or (times[i], i) < (times[best], best)):
@@ -578,6 +595,8 @@ class StoryGrouper:
             self._bridges.append(None, norm=0.0, count=0.0, foreign=0.0)
             self._story_index[story_key] = j
             self._story_keys.append(story_key)
+            self._story_places.append(frozenset())
+        self._story_places[j] |= item.places
         if vec is not None:
             s.mat[j] += vec
             s.cols["vec_count"][j] += 1
@@ -597,6 +616,7 @@ class StoryGrouper:
         self._member_index[item.key] = i
         self._member_roots.append(item.key if duplicate_of is None else duplicate_of)
         self._member_text.append(text)
+        self._member_places.append(item.places)
         if text.norm:
             self._by_text.setdefault(text.norm, i)
 
@@ -626,11 +646,13 @@ class StoryGrouper:
         self._index.keep(live_member)
         m.cols["story"][: m.n] = story_map[m.cols["story"][: m.n]]
         self._story_keys = [k for k, ok in zip(self._story_keys, live_story.tolist()) if ok]
+        self._story_places = [p for p, ok in zip(self._story_places, live_story.tolist()) if ok]
         self._story_index = {k: i for i, k in enumerate(self._story_keys)}
         self._member_keys = [self._member_keys[i] for i in keep]
         self._member_index = {k: i for i, k in enumerate(self._member_keys)}
         self._member_roots = [self._member_roots[i] for i in keep]
         self._member_text = [self._member_text[i] for i in keep]
+        self._member_places = [self._member_places[i] for i in keep]
         self._by_text = {}
         for i, text in enumerate(self._member_text):
             if text.norm:

@@ -1,0 +1,67 @@
+"""The war's places a text names, whatever its language: one key per place, from ``config/places.toml``.
+
+English spellings are matched as written (case aside). Ukrainian and Russian spellings are matched in every
+inflected form, which pymorphy3 generates from its dictionaries for each dictionary form in the file
+("Харків" gives "Харкові", "Харкова", ...), so the file lists no endings. A name of several words matches
+word by word ("Кривому Розі").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+from itertools import product
+
+import pymorphy3
+
+PLACES = resources.files("warwatch.config") / "places.toml"
+
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+_POSSESSIVE = re.compile(r"'s$")
+
+
+def _words(text: str) -> list[str]:
+    return [_POSSESSIVE.sub("", w) for w in _WORD.findall(text.translate(_APOSTROPHES).casefold())]
+
+
+class Gazetteer:
+    """Word forms of the places' names, and the place each names."""
+
+    def __init__(self, places: dict[str, dict[str, list[str]]]):
+        self._names: dict[tuple[str, ...], str] = {}
+        analysers = {language: pymorphy3.MorphAnalyzer(lang=language) for language in ("uk", "ru")}
+        for place, spellings in places.items():
+            for language, names in spellings.items():
+                analyser = analysers.get(language)
+                for name in names:
+                    forms = [_forms(analyser, word) if analyser else {word} for word in _words(name)]
+                    self._names.update(dict.fromkeys(product(*forms), place))
+        self._longest = max(map(len, self._names), default=0)
+
+    def places_in(self, text: str) -> frozenset[str]:
+        """Keys of the places ``text`` names."""
+        words = _words(text)
+        found = set()
+        for start in range(len(words)):
+            for size in range(1, min(self._longest, len(words) - start) + 1):
+                if place := self._names.get(tuple(words[start:start + size])):
+                    found.add(place)
+        return frozenset(found)
+
+
+def _forms(analyser: pymorphy3.MorphAnalyzer, word: str) -> set[str]:
+    """Every form of the dictionary word ``word``, a noun or a region's adjective ("Харківська"), where the
+    dictionary has it as a name ("Geox" in Russian)."""
+    parses = [p for p in analyser.parse(word)
+              if p.normal_form == word or (p.tag.POS == "ADJF" and "nomn" in p.tag)]
+    names = [p for p in parses if "Geox" in str(p.tag)] or parses
+    return {word} | {form.word.translate(_APOSTROPHES) for p in names for form in p.lexeme}
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer of ``config/places.toml`` (built once per process, in about a second)."""
+    return Gazetteer(tomllib.loads(PLACES.read_text(encoding="utf-8")))
