@@ -110,6 +110,7 @@ class StorySettings(BaseModel):
     names of places carry much of a Ukrainian report)."""
     bridge_join_fresh: float = GroupingParams.bridge_join_fresh
     bridge_join_stale: float = GroupingParams.bridge_join_stale
+    bridge_place_bonus: float = GroupingParams.bridge_place_bonus
 
     @field_validator("bridge_model")
     @classmethod
@@ -161,6 +162,7 @@ class StorySettings(BaseModel):
             duplicate_threshold=self.duplicate_threshold,
             bridge_join_fresh=self.bridge_join_fresh,
             bridge_join_stale=self.bridge_join_stale,
+            bridge_place_bonus=self.bridge_place_bonus,
         )
 
 

@@ -23,8 +23,14 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 _POSSESSIVE = re.compile(r"'s$")
 
 
-def _words(text: str) -> list[str]:
-    return [_POSSESSIVE.sub("", w) for w in _WORD.findall(text.translate(_APOSTROPHES).casefold())]
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the gazetteer matches them: case-folded, one apostrophe, no possessive "'s"."""
+    return [normal(w) for w in _WORD.findall(text.translate(_APOSTROPHES))]
+
+
+def normal(word: str) -> str:
+    """One word as the gazetteer matches it."""
+    return _POSSESSIVE.sub("", word.translate(_APOSTROPHES).casefold())
 
 
 class Gazetteer:
@@ -32,24 +38,34 @@ class Gazetteer:
 
     def __init__(self, places: dict[str, dict[str, list[str]]]):
         self._names: dict[tuple[str, ...], str] = {}
+        self._english = {place: spellings["en"][0] for place, spellings in places.items() if spellings.get("en")}
+        self.latin = {name: place for place, spellings in places.items() for name in spellings.get("en", [])}
+        """Each Latin spelling of a place, and the place."""
         analysers = {language: pymorphy3.MorphAnalyzer(lang=language) for language in ("uk", "ru")}
         for place, spellings in places.items():
             for language, names in spellings.items():
                 analyser = analysers.get(language)
                 for name in names:
-                    forms = [_forms(analyser, word) if analyser else {word} for word in _words(name)]
+                    forms = [_forms(analyser, word) if analyser else {word} for word in words(name)]
                     self._names.update(dict.fromkeys(product(*forms), place))
         self._longest = max(map(len, self._names), default=0)
 
     def places_in(self, text: str) -> frozenset[str]:
         """Keys of the places ``text`` names."""
-        words = _words(text)
-        found = set()
+        return frozenset(place for place, _ in self.find(words(text)))
+
+    def find(self, words: list[str]) -> list[tuple[str, int]]:
+        """The places a list of words names (as :func:`words` splits a text), each with the index of its first word."""
+        found = []
         for start in range(len(words)):
             for size in range(1, min(self._longest, len(words) - start) + 1):
                 if place := self._names.get(tuple(words[start:start + size])):
-                    found.add(place)
-        return frozenset(found)
+                    found.append((place, start))
+        return found
+
+    def name_of(self, place: str) -> str:
+        """The place's English name (its key when it has none)."""
+        return self._english.get(place, place)
 
 
 def _forms(analyser: pymorphy3.MorphAnalyzer, word: str) -> set[str]:

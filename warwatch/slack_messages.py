@@ -83,6 +83,7 @@ class ClaimView:
     url: str
     speaker: str | None
     value: str | None  # normalised value for display, e.g. "1,036,000 km²"
+    language: str | None = None  # the sentence's, when not English: it is quoted as written, the value in English
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,8 @@ def coverage_message(view: CoverageView) -> list[SlackMessage]:
 
 def _claim_meta(label: str, claim: ClaimView) -> str:
     lines = [f"*{label}* · *{_name(claim.outlet)}*", _when(claim.published)]
+    if _line(claim.language):
+        lines.append(f"Quoted in {_esc(LANGUAGE_NAMES.get(claim.language, claim.language))}")
     if _line(claim.speaker):
         lines.append(f"Said by: {_esc(claim.speaker)}")
     if _line(claim.value):
@@ -395,6 +398,9 @@ def _claim_meta(label: str, claim: ClaimView) -> str:
     if link := _link(claim.url):
         lines.append(link)
     return "\n".join(lines)
+
+
+LANGUAGE_NAMES = {"ru": "Russian", "uk": "Ukrainian"}
 
 
 def _quoted(claim: ClaimView) -> str:

@@ -86,8 +86,9 @@ def claim_view(session: Session, claim_id: int) -> ClaimView:
     article = session.get_one(Article, row.article_id)
     outlet = session.get_one(Feed, article.feed_id).name
     claim = Claim.from_facts(row.facts)
+    speaker = f"{claim.speaker} ({claim.side})" if claim.speaker and claim.side and claim.language else claim.speaker
     return ClaimView(text=row.text, outlet=outlet, published=article.published, url=article.url,
-                     speaker=claim.speaker, value=claim_value(claim))
+                     speaker=speaker, value=claim_value(claim), language=claim.language)
 
 
 def claim_value(claim: Claim) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 import pysbd
@@ -21,6 +21,7 @@ from warwatch.claims import attribution, denial, fate
 from warwatch.claims import lexicon as lx
 from warwatch.claims import parse
 from warwatch.claims.quantities import Figure, find_figures, normalise_numbers
+from warwatch.places import gazetteer
 
 ROUNDING = 0.05  # exact figures are read as ±5%: outlets round
 
@@ -55,6 +56,7 @@ class Claim:
     part: bool = False             # a figure that counts part of a larger one ("of these, 8", "including 2 children")
     planned: bool = False          # a figure planned or possible, not done ("are to be evacuated", "could")
     period: str | None = None      # "day": a figure for one day ("in the past 24 hours"); None: a total or unsaid
+    language: str | None = None    # the sentence's, when not English ("ru", "uk")
 
     @property
     def is_quantity(self) -> bool:
@@ -453,14 +455,33 @@ _SPELLINGS = (("kh", "h"), ("iy", "i"), ("yi", "i"), ("y", "i"), ("'", ""), ("�
 
 @lru_cache(maxsize=4096)
 def place_key(name: str) -> str:
-    """One key for the Latin spellings of a place's name (Kupiansk and Kupyansk, Kharkiv and Harkiv)."""
+    """One key for the spellings of a place's name: the gazetteer's (:mod:`warwatch.places`: Vuhledar and Ugledar,
+    Купянск and Kupiansk); else one for its Latin spellings (Kupiansk and Kupyansk, Kharkiv and Harkiv)."""
+    if len(known := gazetteer().places_in(name)) == 1:
+        return next(iter(known))
+    key = _latin_key(name)
+    return _gazetteer_latin().get(key, key)
+
+
+def _latin_key(name: str) -> str:
     key = name.lower()
     for written, kept in _SPELLINGS:
         key = key.replace(written, kept)
     return key
 
 
-_FORCES = re.compile(r"([\w'’-]+)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|army|soldiers|military)\b", re.I)
+@cache
+def _gazetteer_latin() -> dict[str, str]:
+    """The gazetteer's places by the Latin key of each of their spellings (Kostyantynivka as Kostiantynivka)."""
+    return {_latin_key(name): place for name, place in gazetteer().latin.items()}
+
+
+_FORCES = re.compile(r"([\w'’-]+)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|army|soldiers|military)\b"
+                     r"(?!\s+(?:chief|commander|spokes|leader|official|intelligence|analyst|expert|source|blogger))",
+                     re.I)  # "Ukraine's military chief" is a person, not the forces that hold ground
+
+
+_LIBERATED = re.compile(r"\bliberat", re.I)
 
 
 def _holder(text: str, speaker_side: str | None) -> str | None:
@@ -605,8 +626,8 @@ def _status(clause: str, side: str | None) -> _Status:
         contested, holder = partial, _holder(clause, side)
     elif contested := lx.CONTESTED.search(clause):
         place, came_under, holder = _named_after(clause[contested.start():]) or _place(clause), False, None
-    elif place := _place(clause):
-        came_under, holder = False, _holder(clause, side)
+    elif place := _place(clause):  # "liberated" is said of one's own side's gains; "captured" of either side's
+        came_under, holder = False, _holder(clause, side if _LIBERATED.search(clause) else None)
     elif held := _held(clause, side):
         (place, holder), came_under = held, False
     else:

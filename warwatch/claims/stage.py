@@ -4,6 +4,9 @@ Each article is checked once (``Article.claims_checked``, set in the same transa
 claims and contradictions), so re-runs and replays never report a contradiction twice.
 Candidates come from the same story first, then from other stories in the time window whose
 claim sentences are close (cosine) and name a common place (:mod:`warwatch.claims.window`).
+Russian and Ukrainian articles' claims are read by :mod:`warwatch.claims.cyrillic` and compared within
+their story (which the story stage's bridge joins across languages); the English model gives their
+sentences no vector to look across stories with.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from warwatch.claims import cyrillic
 from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.extract import Claim, extract_many
@@ -45,12 +49,14 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
         .order_by(Article.published, Article.id)
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
-    read = [a for a in pending if a.duplicate_of_id is None and a.relevant is not False
-            and model_covers(stories, a.language)]
-    extracted = dict(zip((a.id for a in read),
-                         extract_many([(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in read])))
+    read = [a for a in pending if a.duplicate_of_id is None and a.relevant is not False]
+    english = [a for a in read if model_covers(stories, a.language)]
+    extracted = dict(zip((a.id for a in english),
+                         extract_many([(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in english])))
+    extracted |= {a.id: cyrillic.extract_claims(a.title, a.text, a.published, outlets.get(a.feed_id), a.language)
+                  for a in read if a.language in cyrillic.LANGUAGES and not model_covers(stories, a.language)}
     model = stories.model_name
-    texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found}
+    texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found if not c.language}
     vectors = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}
     run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory(index_file)))
     if pending:
@@ -96,7 +102,8 @@ def _store_claims(session: Session, articles: list[Article], extracted: dict[int
         return {}
     ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), [
         {"article_id": a.id, "story_id": a.story_id, "kind": c.kind, "text": c.text,
-         "published": a.published, "embedding_key": embedding_key(model, c.text), "facts": c.facts()}
+         "published": a.published, "embedding_key": None if c.language else embedding_key(model, c.text),
+         "facts": c.facts()}
         for a, c in rows]).all()
     stored: dict[int, list[tuple[int, Claim]]] = {}
     for claim_id, (article, claim) in zip(ids, rows):
@@ -141,7 +148,7 @@ class _Run:
                                               others, self.review[story], self.settings.alert_confidence)]
         for claim_id, claim in stored:
             self.history[story].add(claim_id, claim)
-            self.window.add(claim_id, story, article.published, claim, self.vectors[claim.text])
+            self.window.add(claim_id, story, article.published, claim, self.vectors.get(claim.text))
         return found
 
     def _other_stories(self, article: Article, stored: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
@@ -150,7 +157,7 @@ class _Run:
         self.window.forget_before(since)
         sentences = dict.fromkeys(claim.text for _, claim in stored)  # a sentence with several claims: searched once
         return self.window.neighbours(
-            [self.vectors[text] for text in sentences], story_id=article.story_id, since=since,
+            [self.vectors[text] for text in sentences if text in self.vectors], story_id=article.story_id, since=since,
             kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 

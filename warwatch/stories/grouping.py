@@ -49,7 +49,9 @@ sum of their members' bridge vectors too. The bridge decides rule 2 where the ma
 model cannot: an article with no main vector is compared with every story by bridge
 alone, and an article with one also with the stories that have a member without one
 (a Russian report, say), where the better margin wins. Its bars are its own
-(``bridge_join_fresh``, ``bridge_join_stale``): cosines across languages run lower.
+(``bridge_join_fresh``, ``bridge_join_stale``): cosines across languages run lower;
+they are lower still (``bridge_place_bonus``) where the article names a place the
+story names.
 The bridge reads the theme more than the event (two strikes in one night read
 alike), so it never joins an article to a story when both name places
 (``Item.places``, :mod:`warwatch.places`) and none of the article's is the story's;
@@ -133,11 +135,15 @@ class GroupingParams:
     """Subtracted per content word of the text with more new content that the other
     text lacks (a copy adds little)."""
 
-    bridge_join_fresh: float = 0.30
+    bridge_join_fresh: float = 0.35
     """Bridge cosine to a story's bridge centroid needed to join it across languages when its coverage is current."""
 
-    bridge_join_stale: float = 0.50
+    bridge_join_stale: float = 0.55
     """Bridge cosine needed when its coverage is old; the rise between them is ``join_fresh``'s."""
+
+    bridge_place_bonus: float = 0.15
+    """Taken off both bridge bars when the article names a place the story names: a claim and the counter-claim
+    that answers it ("liberated" against "fighting goes on") share little but the place."""
 
     duplicate_window_hours: float = 24.0
     """Only articles published at most this long before are examined for duplication
@@ -491,10 +497,11 @@ class StoryGrouper:
             margin = np.where(usable, cos - p.join_fresh - (p.join_stale - p.join_fresh) * rise, -np.inf)
         if bridge is not None:
             usable = (b.col("count") > 0) & live & ((b.col("foreign") > 0) if vec is not None else True)
-            if places:
-                usable &= ~np.array([_elsewhere(places, named) for named in self._story_places], bool)
             across = (b.vectors @ bridge) / np.where(usable, b.col("norm"), 1.0)
             need = p.bridge_join_fresh + (p.bridge_join_stale - p.bridge_join_fresh) * rise
+            if places:
+                usable &= ~np.array([_elsewhere(places, named) for named in self._story_places], bool)
+                need = need - p.bridge_place_bonus * np.array([bool(places & named) for named in self._story_places])
             better = usable & (across - need > margin)
             cos, margin = np.where(better, across, cos), np.where(better, across - need, margin)
         seen = np.isfinite(margin)
