@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.console import Console
 from sqlalchemy import select
 from test_claim_stage import INFLATED, OFFICIAL, entry, run_stages, store  # noqa: F401  (store is a fixture)
@@ -30,6 +32,20 @@ def test_story_detail_lists_articles_then_contradictions(store):
     assert "Tabloid, 2024-08-13 21:00: up to 400,000 square miles = 1,035,995 km²" in row
     assert "Wire, Commander Oleksandr Syrskyi, 2024-08-12 15:00: about 1,000 square kilometres" in row
     assert "about 1,000 times" in row
+
+
+def test_a_claim_in_russian_is_shown_as_read_and_as_written(store):
+    s, wire, tabloid = store
+    run_stages(s, wire, entry("held", "Fighting goes on in Kupiansk, Ukraine's General Staff says",
+                              "Ukraine's General Staff said fighting continues in Kupiansk and Ukrainian units still "
+                              "hold the city.", hours=0))
+    taken = "Минобороны России сообщило об освобождении Купянска."
+    lead = "Министерство обороны России заявило, что город Купянск полностью освобожден российскими войсками."
+    run_stages(s, tabloid, replace(entry("taken", taken, lead, hours=2), language="ru"))
+    story_id = s.scalar(select(Article.story_id).where(Article.guid == "taken"))
+    row = " ".join(shown(story_detail(s, story_id)).split(f"contradictions in story {story_id}")[1].split())
+    assert "Kupiansk: taken by Russia" in row and f"ru: “{taken}”" in row
+    assert "Минобороны России (Russia)" in row
 
 
 def test_unknown_story_says_so(store):

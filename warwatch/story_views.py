@@ -76,5 +76,7 @@ def topic_cell(article: Article) -> str:
 
 
 def _claim(claim: ClaimView) -> str:
+    """The claim's reading; for a sentence not in English, that reading and the sentence as written."""
     speaker = f", {claim.speaker}" if claim.speaker else ""
-    return f"{claim.outlet}{speaker}, {_when(claim.published)}: {claim.value or claim.text}"
+    original = f"\n{claim.language}: “{claim.text}”" if claim.language else ""
+    return f"{claim.outlet}{speaker}, {_when(claim.published)}: {claim.value or claim.text}{original}"
