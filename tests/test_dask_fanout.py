@@ -89,6 +89,26 @@ def test_warmed_cache_leaves_the_stages_nothing_to_encode(db_url, shared_dir, mo
     assert fanout.warm_claim_vectors(db_url, stories, ids) == 0  # checked articles need nothing more
 
 
+def test_a_chunk_with_other_languages_warms_the_bridge_too(db_url, monkeypatch):
+    stories = StorySettings()
+    with session(db_url) as s:
+        (feed,) = sync_feeds(s, [FeedSpec(name="Wire", url="https://wire.example/rss")])
+        when = utcnow()
+        stored = store_entries(s, [(feed, Entry(guid=g, url=f"https://wire.example/{g}", title=t, text="",
+                                                published=when, language=lang))
+                                   for g, t, lang in (("en", "Dam on the Dnipro destroyed", "en"),
+                                                      ("uk", "Дамбу на Дніпрі зруйновано", "uk"))], when)
+        s.commit()
+    ids = [item.article_id for item in stored]
+    descriptions = len(description_texts(load_topic(stories.topic), stories.model_name))
+    assert fanout.warm_article_vectors(db_url, stories, ids) == 1 + descriptions + 2  # main: en; bridge: both
+    stage = EncodeCalls(monkeypatch, vectors_module)
+    with session(db_url) as s:
+        decided = assign_stories(s, stories)
+        s.commit()
+    assert stage.texts == [] and decided[0].story_id == decided[1].story_id
+
+
 def test_workers_storing_the_same_text_at_once_do_not_conflict(db_url, monkeypatch):
     """Two chunks carrying the same text (a wire copy in two feeds) encode it at the same time; both succeed."""
     both_encoding = threading.Barrier(2, timeout=60)

@@ -124,26 +124,25 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
         words = _words(sentence, language)
         speaker, side = _speaker(words, sentence, language)
         for clause in filter(None, (c.strip() for c in _CLAUSE_BREAK.split(sentence))):
-            found = _clause_claims(_words(clause, language), clause, language, speaker, side, last_place)
+            found = _clause_claims(_words(clause, language), clause, side, last_place)
             claims += [Claim(**fields, text=sentence, published=published, speaker=speaker, side=side,
                              source=source, language=language, hedged=_hedged(sentence)) for fields in found]
             last_place = next((f["subject"] for f in reversed(found) if f["kind"] == "control"), last_place)
     return claims
 
 
-def _clause_claims(words: list[_Word], clause: str, language: str, speaker: str | None, side: str | None,
-                   last_place: str | None) -> list[dict]:
-    lemmas = [w.lemma for w in words]
+def _clause_claims(words: list[_Word], clause: str, side: str | None, last_place: str | None) -> list[dict]:
+    """The fields of the clause's claims beyond those its sentence gives them all (speaker, hedging, language)."""
     places = _places(clause)
     found = _figures(words, clause, places)
-    if (control := _control(words, lemmas, places, side, last_place)) is not None:
+    if (control := _control([w.lemma for w in words], places, side, last_place)) is not None:
         found.append(control)
     return found
 
 
-def _control(words: list[_Word], lemmas: list[str], places: list[tuple[str, int]], side: str | None,
-             last_place: str | None) -> dict | None:
-    """The clause's claim about the control of a place, or None."""
+def _control(lemmas: list[str], places: list[tuple[str, int]], side: str | None, last_place: str | None) -> dict | None:
+    """The clause's claim about the control of a place (with no place named, the one the article discusses), or
+    None."""
     forces = _forces(lemmas)
     denied = any(lemma in DENY for lemma in lemmas)
     for i, lemma in enumerate(lemmas):
