@@ -69,6 +69,30 @@ def test_part_running_total_bound_and_hedge():
     assert bounded.bound == "more than" and bounded.interval == (20, math.inf) and bounded.hedged
 
 
+def test_what_else_a_number_counts_by_the_noun_after_it():
+    drones, missiles = claims("За сутки сбиты 45 беспилотников и 3 ракеты, сообщило Минобороны.", "ru")
+    assert (drones.kind, drones.value, drones.period) == ("equipment:drone:shot down", 45, "day")
+    assert (missiles.kind, missiles.value, missiles.side) == ("equipment:missile:shot down", 3, "Russia")
+    (villages,) = claims("С начала года освобождены 12 населённых пунктов, заявили в Минобороны России.", "ru")
+    assert (villages.kind, villages.value, villages.actor, villages.period) == ("settlements", 12, "Russia", None)
+    (area,) = claims("Российские войска взяли под контроль более 400 кв. км территории.", "ru")
+    assert (area.kind, area.value, area.unit, area.bound, area.actor) == ("territory", 400, "km²", "more than", "Russia")
+
+
+@pytest.mark.parametrize(("sentence", "language", "kind", "value", "group"), [
+    ("З Куп'янська евакуювали 250 людей.", "uk", "evacuated", 250, None),
+    ("У полон потрапили 40 військових.", "uk", "prisoners", 40, "military"),
+    ("После обстрела 12 человек пропали без вести.", "ru", "missing", 12, None),
+])
+def test_other_counts_of_people(sentence, language, kind, value, group):
+    (found,) = claims(sentence, language)
+    assert (found.kind, found.value, found.subject) == (kind, value, group)
+
+
+def test_a_count_of_villages_is_not_a_count_of_people_nor_of_ground_taken():
+    assert claims("Эвакуированы жители 12 сёл.", "ru") == []
+
+
 def test_a_clause_whose_numbers_do_not_all_count_someone_gives_no_figure():
     assert claims("У столиці відомо про 5 загиблих, у Кривому Розі – про 10.", "uk") == []
 

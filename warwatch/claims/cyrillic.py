@@ -53,14 +53,33 @@ FIGHT_GOES_ON = {"продолжаться", "идти", "вестись", "тр
 DENY = {"опровергнуть", "опровергать", "фейк", "ложь", "неправда", "спростувати", "спростовувати", "брехня"}
 NEGATION = {"не", "ни", "ні"}
 
-KILLED = {"погибнуть", "погибший", "убить", "убитый", "гибель", "загинути", "загиблий", "вбити", "убити",
-          "загибель"}
-WOUNDED = {"ранить", "раненый", "ранение", "пострадать", "пострадавший", "поранити", "поранений", "поранення",
-           "травмувати", "травмований", "постраждати", "постраждалий"}
+PEOPLE_KINDS = {  # the words of a count of people (lemmas), by the English frame's kind
+    "killed": {"погибнуть", "погибший", "убить", "убитый", "гибель", "загинути", "загиблий", "вбити", "убити",
+               "загибель"},
+    "wounded": {"ранить", "раненый", "ранение", "пострадать", "пострадавший", "поранити", "поранений", "поранення",
+                "травмувати", "травмований", "постраждати", "постраждалий"},
+    "evacuated": {"эвакуировать", "эвакуированный", "эвакуация", "евакуювати", "евакуйований", "евакуація"},
+    "prisoners": {"пленный", "плен", "полонений", "полон"},
+    "missing": {"пропасть", "пропавший", "зникнути", "зниклий"},
+}
+_PEOPLE_KIND = {lemma: kind for kind, lemmas in PEOPLE_KINDS.items() for lemma in lemmas}
+# What else a number counts, by the noun after it: settlements and areas taken, weapons shot down or destroyed.
+SETTLEMENTS = {"пункт", "населить", "населённый", "населенный", "населений", "село", "деревня", "посёлок", "поселок",
+               "селище"}
+AREA = {"кв": 1.0, "км²": 1.0, "квадратный": 1.0, "гектар": 0.01, "га": 0.01}  # km² per unit
+WEAPONS = {"беспилотник": "drone", "бпла": "drone", "дрон": "drone", "безпілотник": "drone", "шахед": "drone",
+           "ракета": "missile", "танк": "tank", "самолёт": "aircraft", "літак": "aircraft", "вертолёт": "helicopter",
+           "гелікоптер": "helicopter"}
+WEAPON_VERBS = {"сбить": "shot down", "перехватить": "shot down", "збити": "shot down", "перехопити": "shot down",
+                "знешкодити": "shot down", "уничтожить": "destroyed", "знищити": "destroyed",
+                "запустить": "launched", "выпустить": "launched", "запустити": "launched", "випустити": "launched"}
 GROUPS = {"ребёнок": "children", "ребенок": "children", "дитина": "children", "діти": "children",
           "военный": "military", "военнослужащий": "military", "військовий": "military",
           "військовослужбовець": "military"}
 PART = ("в том числе", "среди них", "из них", "у тому числі", "в тому числі", "серед них", "з них")
+MORE = {"ещё", "еще", "ще"}
+DAY = ("за сутки", "за минувшие сутки", "за прошедшие сутки", "минувшей ночью", "за ночь", "за добу", "за минулу добу",
+       "минулої доби", "вночі", "протягом доби")  # a figure for one day or night, not a total
 RUNNING = {"возрасти", "увеличиться", "вырасти", "зрости", "збільшитися", "уже", "вже", "всего", "загалом"}
 HEDGES = ("предварительн", "попередн", "возможно", "вероятно", "ймовірно", "можливо")
 NOT_A_COUNT = {"год", "рік", "час", "година", "минута", "хвилина", "сутки", "доба", "день", "число", "процент",
@@ -68,8 +87,8 @@ NOT_A_COUNT = {"год", "рік", "час", "година", "минута", "х
                "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
                "ноябрь", "декабрь", "січень", "лютий", "березень", "квітень", "травень", "червень", "липень",
                "серпень", "вересень", "жовтень", "листопад", "грудень",
-               "удар", "ракета", "дрон", "беспилотник", "безпілотник", "район", "дом", "будинок", "село",
-               "населённый", "населений", "область", "регион", "регіон"}  # what follows a number that counts no one
+               "удар", "район", "дом", "будинок", "область", "регион", "регіон",
+               *SETTLEMENTS, *AREA, *WEAPONS}  # what follows a number that counts no one
 MULTIPLIERS = {"тысяча": 1e3, "тисяча": 1e3, "тыс": 1e3, "тис": 1e3, "миллион": 1e6, "мільйон": 1e6, "млн": 1e6}
 BOUNDS = (("more than", r"более|свыше|больше|не менее|по меньшей мере|минимум|понад|більше|щонайменше|не менше"),
           ("less than", r"менее|меньше|менше|не більше|не более"),
@@ -125,8 +144,10 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
         speaker, side = _speaker(words, sentence, language)
         for clause in filter(None, (c.strip() for c in _CLAUSE_BREAK.split(sentence))):
             found = _clause_claims(_words(clause, language), clause, side, last_place)
-            claims += [Claim(**fields, text=sentence, published=published, speaker=speaker, side=side,
-                             source=source, language=language, hedged=_hedged(sentence)) for fields in found]
+            day = "day" if any(marker in sentence.casefold() for marker in DAY) else None
+            claims += [Claim(**fields, text=sentence, published=published, speaker=speaker, side=side, source=source,
+                             language=language, hedged=_hedged(sentence), period=day if "value" in fields else None)
+                       for fields in found]
             last_place = next((f["subject"] for f in reversed(found) if f["kind"] == "control"), last_place)
     return claims
 
@@ -134,7 +155,7 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
 def _clause_claims(words: list[_Word], clause: str, side: str | None, last_place: str | None) -> list[dict]:
     """The fields of the clause's claims beyond those its sentence gives them all (speaker, hedging, language)."""
     places = _places(clause)
-    found = _figures(words, clause, places)
+    found = _figures(words, clause, places, side)
     if (control := _control([w.lemma for w in words], places, side, last_place)) is not None:
         found.append(control)
     return found
@@ -179,13 +200,49 @@ def _governed(places: list[tuple[str, int]], verb: int, reach: int, back: int) -
     return chosen.pop() if len(chosen) == 1 else None
 
 
-def _figures(words: list[_Word], clause: str, places: list[tuple[str, int]]) -> list[dict]:
-    """Figures of the killed and the wounded: a number and a word of the dead or the wounded that are each other's
-    nearest (within five words, no other number or such word between: "число погибших возросло до 14"). A clause
-    with a number that counts no one named ("... 5 загиблих, у Кривому Розі – про 10") is read as a whole or not
-    at all: it gives no figure."""
-    kinds = {i: "killed" if w.lemma in KILLED else "wounded" for i, w in enumerate(words)
-             if w.lemma in KILLED or w.lemma in WOUNDED}
+def _figures(words: list[_Word], clause: str, places: list[tuple[str, int]], side: str | None) -> list[dict]:
+    """Figures of the clause, in the English frames: counts of people (:func:`_people`), and what else a number
+    counts by the noun after it: settlements or an area taken (with a word of capture in the clause), weapons
+    shot down, destroyed or launched (with such a verb in it)."""
+    found = _people(words, clause, places)
+    if found is None:
+        return []
+    lemmas = [w.lemma for w in words]
+    capture = any(lemma in CAPTURE or lemma in TAKE or lemma in CONTROL_NOUN or lemma in HOLD for lemma in lemmas)
+    verb = next((WEAPON_VERBS[lemma] for lemma in lemmas if lemma in WEAPON_VERBS), None)
+    for i, word in enumerate(words):
+        if word.number is None or _dated(word) or (i and words[i - 1].lemma in MORE):
+            continue  # "ещё одного населённого пункта": one more, not a count
+        counted = next((w for w in words[i + 1:i + 4] if w.noun or _counted(w) in (*AREA, *SETTLEMENTS)), None)
+        noun = _counted(counted) if counted else None
+        value = word.number * _multiplier(words, i)
+        if noun in AREA and capture:
+            kind, unit, value = "territory", "km²", value * AREA[noun]
+        elif noun in SETTLEMENTS and capture:
+            kind, unit = "settlements", None
+        elif noun in WEAPONS and verb:
+            kind, unit = f"equipment:{WEAPONS[noun]}:{verb}", None
+        else:
+            continue
+        low, high = _interval(value, _bound(words, i))
+        actor = (_forces(lemmas[:i]) or side) if kind in ("territory", "settlements") else None
+        found.append(dict(kind=kind, value=value, low=low, high=high, unit=unit, shown=word.text,
+                          bound=_bound(words, i), actor=actor, running_total=any(RUNNING & w.readings for w in words)))
+    return found
+
+
+def _counted(word: _Word) -> str:
+    """The noun a number counts, as the tables above name it (an abbreviation by its letters: "БПЛА")."""
+    folded = word.text.casefold()
+    return folded if folded in WEAPONS or folded in AREA else word.lemma
+
+
+def _people(words: list[_Word], clause: str, places: list[tuple[str, int]]) -> list[dict] | None:
+    """Counts of people: a number and a word of the dead, the wounded, the evacuated, prisoners or the missing that
+    are each other's nearest (within five words, no other number or such word between: "число погибших возросло
+    до 14"). A clause with a number that counts no one named ("... 5 загиблих, у Кривому Розі – про 10") is read
+    as a whole or not at all: None."""
+    kinds = {i: _PEOPLE_KIND[w.lemma] for i, w in enumerate(words) if w.lemma in _PEOPLE_KIND}
     numbers = [i for i, w in enumerate(words) if w.number is not None and not _not_a_count(words, i)]
     marks = sorted([*kinds, *numbers])
 
@@ -197,15 +254,16 @@ def _figures(words: list[_Word], clause: str, places: list[tuple[str, int]]) -> 
 
     pairs = {i: k for i in numbers if (k := nearest(i, kinds)) is not None and nearest(k, numbers) == i}
     if any(i not in pairs and not _part(clause, words[i].text) for i in numbers):
-        return []  # a part with no word of its own ("серед них двоє дітей") is no figure, but leaves no doubt
+        return None  # a part with no word of its own ("серед них двоє дітей") is no figure, but leaves no doubt
     named = {place for place, _ in places}
     where = named.pop() if len(named) == 1 else None
     found = []
     for i, k in pairs.items():
-        low, high = _interval(words[i].number * _multiplier(words, i), _bound(words, i))
+        value = words[i].number * _multiplier(words, i)
+        low, high = _interval(value, _bound(words, i))
         group = next((GROUPS[w.lemma] for w in words[max(min(i, k) - 2, 0):max(i, k) + 3] if w.lemma in GROUPS), None)
-        found.append(dict(kind=kinds[k], value=words[i].number * _multiplier(words, i), low=low, high=high,
-                          shown=words[i].text, bound=_bound(words, i), subject=group, part=_part(clause, words[i].text),
+        found.append(dict(kind=kinds[k], value=value, low=low, high=high, shown=words[i].text, bound=_bound(words, i),
+                          subject=group, part=_part(clause, words[i].text),
                           running_total=any(RUNNING & w.readings for w in words), where=where))
     return found
 
@@ -225,11 +283,15 @@ def _interval(value: float, bound: str | None) -> tuple[float, float]:
 def _not_a_count(words: list[_Word], i: int) -> bool:
     """A year, a time, an age or a count of things ("2024 года", "10-летний", "в 5 часов", "двох ракетних ударів"),
     by the number itself or the noun it counts (the first within three words), not a count of people."""
-    word = words[i]
-    if "-" in word.text or (1900 <= word.number <= 2100 and float(word.number).is_integer()):
+    if _dated(words[i]):
         return True
-    counted = next((w for w in words[i + 1:i + 4] if w.noun or w.lemma in NOT_A_COUNT), None)
-    return counted is not None and counted.lemma in NOT_A_COUNT
+    counted = next((w for w in words[i + 1:i + 4] if w.noun or _counted(w) in NOT_A_COUNT), None)
+    return counted is not None and _counted(counted) in NOT_A_COUNT
+
+
+def _dated(word: _Word) -> bool:
+    """An age or a year ("10-летний", "2024")."""
+    return "-" in word.text or (1900 <= word.number <= 2100 and float(word.number).is_integer())
 
 
 def _multiplier(words: list[_Word], i: int) -> float:
@@ -243,23 +305,23 @@ def _part(clause: str, shown: str) -> bool:
 
 
 def _speaker(words: list[_Word], sentence: str, language: str) -> tuple[str | None, str | None]:
-    """Who the sentence says speaks, with their side: an agency or official beside a reporting word. An agency's side
-    is that of the country or forces named in the two words after it ("Минобороны РФ", "Генштаб ВСУ"), else of
-    the language reporting it; a governor's or mayor's is not read."""
+    """Who the sentence says speaks, with their side: the agency or official nearest a reporting word. An agency's
+    side is that of the country or forces named in the two words after it ("Минобороны РФ", "Генштаб ВСУ"), else
+    of the language reporting it; a governor's or mayor's is not read."""
     folded = sentence.casefold()
-    if not (any(w.lemma in REPORTING for w in words) or any(phrase in folded for phrase in ACCORDING_TO)
-            or re.match(r"^[^:]{2,40}:\s", sentence)):
+    reported = [i for i, w in enumerate(words) if w.lemma in REPORTING]
+    if not (reported or any(phrase in folded for phrase in ACCORDING_TO) or re.match(r"^[^:]{2,40}:\s", sentence)):
         return None, None
-    for i, word in enumerate(words):
-        if word.lemma not in SPEAKERS:
-            continue
-        end, country = next(((j, _OF_SIDE[w.lemma]) for j, w in enumerate(words[i + 1:i + 3], i + 1)
-                             if w.lemma in _OF_SIDE), (i, None))
-        named = " ".join(w.text for w in words[i:end + 1])
-        if word.lemma in _LOCAL:
-            return named, None
-        return named, SPEAKERS[word.lemma] or country or _HOME.get(language)
-    return None, None
+    candidates = [i for i, w in enumerate(words) if w.lemma in SPEAKERS]
+    if not candidates:
+        return None, None
+    i = min(candidates, key=lambda i: (min((abs(i - r) for r in reported), default=0), i))
+    end, country = next(((j, _OF_SIDE[w.lemma]) for j, w in enumerate(words[i + 1:i + 3], i + 1)
+                         if w.lemma in _OF_SIDE), (i, None))
+    name = " ".join(w.text for w in words[i:end + 1])
+    if words[i].lemma in _LOCAL:
+        return name, None
+    return name, SPEAKERS[words[i].lemma] or country or _HOME.get(language)
 
 
 def _forces(lemmas: list[str]) -> str | None:
