@@ -9,10 +9,13 @@ Words are read by their lemmas (pymorphy3, with the language's dictionary), so "
   word under "не", fighting that goes on there ("бои продолжаются", "тривають бої"), or forces that still hold
   it ("ЗСУ контролюють") is a claim that it is contested; a denial ("опровергли", "спростували", "фейк") of a
   place named, or of the one the article discusses, too;
-- **figures of the killed and the wounded**: a number (digits, or a numeral such as "семеро") beside a word of
-  the dead ("погибли", "загиблих") or of the wounded ("ранены", "постраждалих"), nothing else between them; the
-  group (children, military) when named beside them, "в том числе" / "з них" making it a part, "возросло до" a
+- **counts of people**: a number (digits, or a numeral such as "семеро") and a word of the dead ("погибли",
+  "загиблих"), the wounded, the evacuated, prisoners or the missing that are each other's nearest; the group
+  (children, military) when named beside them, "в том числе" / "з них" making it a part, "возросло до" a
   running total;
+- **what else a number counts**, by the noun after it: settlements or an area ("кв. км") taken, with a word of
+  capture in the clause; drones, missiles, tanks or aircraft shot down, destroyed or launched, with such a verb;
+  "за сутки" / "за добу" make any figure one day's;
 - **the speaker**: an agency or official of one side (the defence ministry, the General Staff, the Kremlin, the
   President) in a clause with a reporting word ("заявили", "по данным", "повідомили"), and its side;
 - **hedging**: "предварительно", "по предварительным данным", "попередньо", "ймовірно".
