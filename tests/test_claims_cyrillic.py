@@ -97,13 +97,15 @@ def test_a_clause_whose_numbers_do_not_all_count_someone_gives_no_figure():
     assert claims("У столиці відомо про 5 загиблих, у Кривому Розі – про 10.", "uk") == []
 
 
-def test_a_russian_claim_contradicts_the_english_report_of_the_same_place():
+def test_a_russian_claim_contradicts_the_english_and_the_ukrainian_report_of_the_same_place():
     (taken,) = claims("Минобороны России сообщило об освобождении Купянска.", "ru")
     (held,) = [c for c in extract_english(
         "Ukraine's General Staff said fighting continues in Kupyansk and Ukrainian units still hold the city.", "",
         T0, "Wire") if c.kind == "control"]
     verdict = compare(taken, held)
     assert verdict.relation == "contradiction" and "Kupiansk" in verdict.reason
+    (denied,) = claims("У Генштабі ЗСУ спростували захоплення Куп'янська: бої в місті тривають.", "uk")
+    assert compare(taken, denied).relation == "contradiction"
 
 
 def test_replay_groups_the_reports_and_alerts_the_dispute(tmp_path):
