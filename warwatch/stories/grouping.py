@@ -168,8 +168,8 @@ class Item:
     """One article as the grouper sees it.
 
     ``vector``: L2-normalised float32 embedding, or ``None`` when the model cannot
-    represent the article (unsupported language, no text); such items group only with
-    near-exact copies. ``text_key``: the text compared for duplication (headline +
+    represent the article (unsupported language, no text); such items group with
+    near-exact copies, and through ``bridge`` only. ``text_key``: the text compared for duplication (headline +
     lead, as embedded); raw text is fine, it is normalised here. ``published`` must be
     timezone-aware (naive datetimes are taken as UTC). ``bridge``: the article's
     vector in a space shared across languages, or ``None``; ``places``: keys of the
