@@ -17,9 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warwatch.claims.extract import extract_many
+from warwatch.claims.stage import reads_english
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
-from warwatch.stories.assign import bridge_texts, embedding_texts, model_covers
+from warwatch.stories.assign import bridge_texts, embedding_texts
 from warwatch.stories.topic import description_texts, load_topic
 from warwatch.stories.vectors import cached_vectors, embedding_key
 from warwatch.store.db import session
@@ -57,7 +58,7 @@ def claim_texts(articles: Iterable[Article], stories: StorySettings) -> dict[str
     the model covers), keyed as the stage keys them."""
     model = stories.model_name
     read = [(a.title, a.text, a.published, None) for a in articles
-            if a.duplicate_of_id is None and model_covers(stories, a.language)]
+            if a.duplicate_of_id is None and reads_english(stories, a.language)]
     return {embedding_key(model, claim.text): claim.text for found in extract_many(read) for claim in found}
 
 

@@ -41,10 +41,9 @@ class Gazetteer:
         self._english = {place: spellings["en"][0] for place, spellings in places.items() if spellings.get("en")}
         self.latin = {name: place for place, spellings in places.items() for name in spellings.get("en", [])}
         """Each Latin spelling of a place, and the place."""
-        analysers = {language: pymorphy3.MorphAnalyzer(lang=language) for language in ("uk", "ru")}
         for place, spellings in places.items():
             for language, names in spellings.items():
-                analyser = analysers.get(language)
+                analyser = morphology(language) if language in MORPHOLOGY else None
                 for name in names:
                     forms = [_forms(analyser, word) if analyser else {word} for word in words(name)]
                     self._names.update(dict.fromkeys(product(*forms), place))
@@ -54,12 +53,12 @@ class Gazetteer:
         """Keys of the places ``text`` names."""
         return frozenset(place for place, _ in self.find(words(text)))
 
-    def find(self, words: list[str]) -> list[tuple[str, int]]:
-        """The places a list of words names (as :func:`words` splits a text), each with the index of its first word."""
+    def find(self, tokens: list[str]) -> list[tuple[str, int]]:
+        """The places a list of words names (each as :func:`normal` gives it), with the index of its first word."""
         found = []
-        for start in range(len(words)):
-            for size in range(1, min(self._longest, len(words) - start) + 1):
-                if place := self._names.get(tuple(words[start:start + size])):
+        for start in range(len(tokens)):
+            for size in range(1, min(self._longest, len(tokens) - start) + 1):
+                if place := self._names.get(tuple(tokens[start:start + size])):
                     found.append((place, start))
         return found
 
@@ -75,6 +74,15 @@ def _forms(analyser: pymorphy3.MorphAnalyzer, word: str) -> set[str]:
               if p.normal_form == word or (p.tag.POS == "ADJF" and "nomn" in p.tag)]
     names = [p for p in parses if "Geox" in str(p.tag)] or parses
     return {word} | {form.word.translate(_APOSTROPHES) for p in names for form in p.lexeme}
+
+
+MORPHOLOGY = ("ru", "uk")  # the languages pymorphy3 reads here, each with its pinned dictionary package
+
+
+@cache
+def morphology(language: str) -> pymorphy3.MorphAnalyzer:
+    """pymorphy3's analyser for ``language`` ("ru" or "uk"), one per process (the gazetteer's and the claims')."""
+    return pymorphy3.MorphAnalyzer(lang=language)
 
 
 @cache

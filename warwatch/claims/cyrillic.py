@@ -30,14 +30,13 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
-import pymorphy3
 import pysbd
 
 from warwatch.claims.extract import Claim
-from warwatch.places import gazetteer, normal
+from warwatch.places import gazetteer, morphology, normal
 
 LANGUAGES = ("ru", "uk")
 
@@ -355,11 +354,6 @@ def _word(token: str, language: str) -> _Word:
     if token[0].isdigit():
         digits = re.sub(r"[  ]", "", token.split("-")[0]).replace(",", ".")
         return _Word(token, token, float(digits))
-    parses = _analyser(language).parse(token)
+    parses = morphology(language).parse(token)
     readings = [p.normal_form.replace("’", "'").replace("ʼ", "'") for p in parses]
     return _Word(token, readings[0], NUMERALS.get(readings[0]), frozenset(readings), parses[0].tag.POS == "NOUN")
-
-
-@cache
-def _analyser(language: str) -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang=language)

@@ -50,11 +50,11 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
     read = [a for a in pending if a.duplicate_of_id is None and a.relevant is not False]
-    english = [a for a in read if model_covers(stories, a.language)]
+    english = [a for a in read if reads_english(stories, a.language)]
     extracted = dict(zip((a.id for a in english),
                          extract_many([(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in english])))
     extracted |= {a.id: cyrillic.extract_claims(a.title, a.text, a.published, outlets.get(a.feed_id), a.language)
-                  for a in read if a.language in cyrillic.LANGUAGES and not model_covers(stories, a.language)}
+                  for a in read if a.language in cyrillic.LANGUAGES}
     model = stories.model_name
     texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found if not c.language}
     vectors = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}
@@ -74,6 +74,12 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     session.flush()
     run.window.save()
     return [contradiction.id for contradiction in found]
+
+
+def reads_english(stories: StorySettings, language: str | None) -> bool:
+    """Whether an article in ``language`` is read by the English extractor: not Russian or Ukrainian (read by
+    :mod:`~warwatch.claims.cyrillic`), and in a language the model covers (its sentences are compared by it)."""
+    return language not in cyrillic.LANGUAGES and model_covers(stories, language)
 
 
 def nli_judge(settings: ClaimSettings) -> Judge | None:
