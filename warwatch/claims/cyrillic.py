@@ -26,7 +26,6 @@ claim: the English reading of the same event, by the stage's own rules, is what 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -36,9 +35,10 @@ from typing import NamedTuple
 import pysbd
 
 from warwatch.claims.extract import Claim
-from warwatch.places import gazetteer, morphology, normal
+from warwatch.claims.quantities import interval
+from warwatch.places import MORPHOLOGY, gazetteer, morphology, normal
 
-LANGUAGES = ("ru", "uk")
+LANGUAGES = MORPHOLOGY
 
 _SEGMENTER = pysbd.Segmenter(language="ru", clean=False)  # no Ukrainian rules in pysbd: its punctuation is alike
 _TOKEN = re.compile(r"\d+(?:[  ]\d{3})*(?:[.,]\d+)?(?:-[^\W\d_]+)?|[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*|[,;:]")
@@ -92,6 +92,7 @@ NOT_A_COUNT = {"год", "рік", "час", "година", "минута", "х
                "удар", "район", "дом", "будинок", "область", "регион", "регіон",
                *SETTLEMENTS, *AREA, *WEAPONS}  # what follows a number that counts no one
 MULTIPLIERS = {"тысяча": 1e3, "тисяча": 1e3, "тыс": 1e3, "тис": 1e3, "миллион": 1e6, "мільйон": 1e6, "млн": 1e6}
+# Bound words before a number, by the names warwatch.claims.quantities gives the English ones.
 BOUNDS = (("more than", r"более|свыше|больше|не менее|по меньшей мере|минимум|понад|більше|щонайменше|не менше"),
           ("less than", r"менее|меньше|менше|не більше|не более"),
           ("about", r"около|примерно|почти|приблизно|близько|майже"))
@@ -206,7 +207,8 @@ def _figures(words: list[_Word], clause: str, places: list[tuple[str, int]], sid
     """Figures of the clause, in the English frames: counts of people (:func:`_people`), and what else a number
     counts by the noun after it: settlements or an area taken (with a word of capture in the clause), weapons
     shot down, destroyed or launched (with such a verb in it)."""
-    found = _people(words, clause, places)
+    running = any(RUNNING & w.readings for w in words)
+    found = _people(words, clause, places, running)
     if found is None:
         return []
     lemmas = [w.lemma for w in words]
@@ -217,20 +219,22 @@ def _figures(words: list[_Word], clause: str, places: list[tuple[str, int]], sid
             continue  # "ещё одного населённого пункта": one more, not a count
         counted = next((w for w in words[i + 1:i + 4] if w.noun or _counted(w) in (*AREA, *SETTLEMENTS)), None)
         noun = _counted(counted) if counted else None
-        value = word.number * _multiplier(words, i)
         if noun in AREA and capture:
-            kind, unit, value = "territory", "km²", value * AREA[noun]
+            found.append(_figure(words, i, running, AREA[noun], kind="territory", unit="km²",
+                                 actor=_forces(lemmas[:i]) or side))
         elif noun in SETTLEMENTS and capture:
-            kind, unit = "settlements", None
+            found.append(_figure(words, i, running, kind="settlements", actor=_forces(lemmas[:i]) or side))
         elif noun in WEAPONS and verb:
-            kind, unit = f"equipment:{WEAPONS[noun]}:{verb}", None
-        else:
-            continue
-        low, high = _interval(value, _bound(words, i))
-        actor = (_forces(lemmas[:i]) or side) if kind in ("territory", "settlements") else None
-        found.append(dict(kind=kind, value=value, low=low, high=high, unit=unit, shown=word.text,
-                          bound=_bound(words, i), actor=actor, running_total=any(RUNNING & w.readings for w in words)))
+            found.append(_figure(words, i, running, kind=f"equipment:{WEAPONS[noun]}:{verb}"))
     return found
+
+
+def _figure(words: list[_Word], i: int, running: bool, scale: float = 1.0, **fields: object) -> dict:
+    """The fields of the figure the number at ``i`` gives (times ``scale``, a unit's), with ``fields``."""
+    value = words[i].number * _multiplier(words, i) * scale
+    bound = _bound(words, i)
+    low, high = interval(value, value, value, bound)
+    return dict(value=value, low=low, high=high, shown=words[i].text, bound=bound, running_total=running, **fields)
 
 
 def _counted(word: _Word) -> str:
@@ -239,7 +243,7 @@ def _counted(word: _Word) -> str:
     return folded if folded in WEAPONS or folded in AREA else word.lemma
 
 
-def _people(words: list[_Word], clause: str, places: list[tuple[str, int]]) -> list[dict] | None:
+def _people(words: list[_Word], clause: str, places: list[tuple[str, int]], running: bool) -> list[dict] | None:
     """Counts of people: a number and a word of the dead, the wounded, the evacuated, prisoners or the missing that
     are each other's nearest (within five words, no other number or such word between: "число погибших возросло
     до 14"). A clause with a number that counts no one named ("... 5 загиблих, у Кривому Розі – про 10") is read
@@ -261,12 +265,9 @@ def _people(words: list[_Word], clause: str, places: list[tuple[str, int]]) -> l
     where = named.pop() if len(named) == 1 else None
     found = []
     for i, k in pairs.items():
-        value = words[i].number * _multiplier(words, i)
-        low, high = _interval(value, _bound(words, i))
         group = next((GROUPS[w.lemma] for w in words[max(min(i, k) - 2, 0):max(i, k) + 3] if w.lemma in GROUPS), None)
-        found.append(dict(kind=kinds[k], value=value, low=low, high=high, shown=words[i].text, bound=_bound(words, i),
-                          subject=group, part=_part(clause, words[i].text),
-                          running_total=any(RUNNING & w.readings for w in words), where=where))
+        found.append(_figure(words, i, running, kind=kinds[k], subject=group, part=_part(clause, words[i].text),
+                             where=where))
     return found
 
 
@@ -274,12 +275,6 @@ def _bound(words: list[_Word], i: int) -> str | None:
     """The bound the words before a number give it ("более 100", "щонайменше 20", "около 30")."""
     before = " ".join(w.text.casefold() for w in words[max(i - 3, 0):i])
     return next((name for name, pattern in BOUNDS if re.search(rf"(?:{pattern})$", before)), None)
-
-
-def _interval(value: float, bound: str | None) -> tuple[float, float]:
-    """The values a figure stands for, as :mod:`warwatch.claims.quantities` reads the English bounds."""
-    return {"more than": (value, math.inf), "less than": (0.0, value), "about": (value * 0.85, value * 1.15)}.get(
-        bound or "", (value, value))
 
 
 def _not_a_count(words: list[_Word], i: int) -> bool:

@@ -189,7 +189,7 @@ def find_figures(text: str) -> tuple[Figure, ...]:
         if unit is not None:
             factor = _to_canonical(unit)
             value, low, high = value * factor, low * factor, high * factor
-        low, high = _interval(value, low, high, bound)
+        low, high = interval(value, low, high, bound)
         canonical = CANONICAL[_dimension(unit)][1] if unit else None
         position = end + unit_len
         found.append(Figure(match.start(), position, value, low, high, bound, canonical, text[bound_start:position].strip()))
@@ -225,7 +225,8 @@ def _to_canonical(unit: str) -> float:
     return float(_registry().Quantity(1, unit).to(CANONICAL[_dimension(unit)][0]).magnitude)
 
 
-def _interval(value: float, low: float, high: float, bound: str | None) -> tuple[float, float]:
+def interval(value: float, low: float, high: float, bound: str | None) -> tuple[float, float]:
+    """The values a figure of ``value`` (or the range ``low``-``high``) stands for, given its bound's name."""
     match bound:
         case "more than":
             return value, INF
