@@ -20,7 +20,7 @@ from warwatch.claims.extract import extract_many
 from warwatch.claims.stage import reads_english
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
-from warwatch.stories.assign import bridge_texts, embedding_texts
+from warwatch.stories.assign import bridge_keys, embedding_texts
 from warwatch.stories.topic import description_texts, load_topic
 from warwatch.stories.vectors import cached_vectors, embedding_key
 from warwatch.store.db import session
@@ -36,8 +36,9 @@ def warm_article_vectors(url: str, stories: StorySettings, article_ids: Sequence
     were new."""
     with session(url) as s:
         articles = s.scalars(select(Article).where(Article.id.in_(article_ids), Article.story_id.is_(None))).all()
-        texts = {key: text for text, key in embedding_texts(articles, stories).values() if key}
-        bridges = {key: text for text, key in bridge_texts(articles, stories).values()}
+        inputs = embedding_texts(articles, stories)
+        texts = {key: text for text, key in inputs.values() if key}
+        bridges = {key: inputs[i][0] for i, key in bridge_keys(articles, stories, inputs).items()}
     if topic := load_topic(stories.topic):
         texts |= description_texts(topic, stories.model_name)
     new = warm(url, stories.model_name, texts)

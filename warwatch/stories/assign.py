@@ -93,16 +93,16 @@ def embedding_texts(articles: Iterable[Article], settings: StorySettings) -> dic
     return {i: (text, embedding_key(model, text) if covered else None) for i, (text, covered) in texts.items()}
 
 
-def bridge_texts(articles: Iterable[Article], settings: StorySettings) -> dict[int, tuple[str, str]]:
-    """The embedded text and bridge cache key of each article in a bridge language, when one of them needs the
-    bridge (the model does not read its language); else none: English news alone never pays for the bridge, and
-    decides as it would without it. Shared with the fan-out, like :func:`embedding_texts`."""
+def bridge_keys(articles: Iterable[Article], settings: StorySettings,
+                texts: dict[int, tuple[str, str | None]]) -> dict[int, str]:
+    """The bridge cache key of the embedded text (``texts``, from :func:`embedding_texts`) of each article in a bridge
+    language, when one of them needs the bridge (the model does not read its language); else none: English news
+    alone never pays for the bridge, and decides as it would without it. Shared with the fan-out."""
     model, languages = settings.bridge_model, set(settings.bridge_languages)
     bridged = [a for a in articles if model and a.language in languages]
     if not any(not model_covers(settings, a.language) for a in bridged):
         return {}
-    return {a.id: (text, embedding_key(model, text))
-            for a in bridged for text in [embedding_text(a.title, a.text)]}
+    return {a.id: embedding_key(model, texts[a.id][0]) for a in bridged}
 
 
 def _items(session: Session, articles: list[Article], settings: StorySettings) -> dict[int, Item]:
@@ -113,12 +113,12 @@ def _items(session: Session, articles: list[Article], settings: StorySettings) -
         if key := inputs[article.id][1]:
             article.embedding_key = key
     vectors = vectors_for(session, settings.model_name, {key: text for text, key in inputs.values() if key})
-    bridges = bridge_texts(articles, settings)
+    bridges = bridge_keys(articles, settings, inputs)
     if bridges:
-        vectors |= vectors_for(session, settings.bridge_model, {key: text for text, key in bridges.values()})
+        vectors |= vectors_for(session, settings.bridge_model, {key: inputs[i][0] for i, key in bridges.items()})
     return {
         a.id: Item(a.id, vectors[key] if key else None, text, a.published, str(a.feed_id),
-                   vectors[bridges[a.id][1]] if a.id in bridges else None,
+                   vectors[bridges[a.id]] if a.id in bridges else None,
                    gazetteer().places_in(text) if a.id in bridges else frozenset())
         for a in articles
         for text, key in [inputs[a.id]]

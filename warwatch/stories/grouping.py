@@ -499,9 +499,10 @@ class StoryGrouper:
             usable = (b.col("count") > 0) & live & ((b.col("foreign") > 0) if vec is not None else True)
             across = (b.vectors @ bridge) / np.where(usable, b.col("norm"), 1.0)
             need = p.bridge_join_fresh + (p.bridge_join_stale - p.bridge_join_fresh) * rise
-            if places:
-                usable &= ~np.array([_elsewhere(places, named) for named in self._story_places], bool)
-                need = need - p.bridge_place_bonus * np.array([bool(places & named) for named in self._story_places])
+            if places:  # no story whose places are all others; a lower bar for one that shares one
+                shared = np.array([len(places & named) for named in self._story_places], bool)
+                usable &= shared | ~np.array([bool(named) for named in self._story_places], bool)
+                need = need - p.bridge_place_bonus * shared
             better = usable & (across - need > margin)
             cos, margin = np.where(better, across, cos), np.where(better, across - need, margin)
         seen = np.isfinite(margin)
