@@ -69,6 +69,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 
 import numpy as np
 
@@ -223,28 +224,35 @@ def normalize_text(text: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
-@dataclass(frozen=True)
 class TextFeatures:
-    """Precomputed lexical features of one text (computed once per article)."""
+    """Lexical features of one text: its normalised form at once, the rest when a comparison first needs them
+    (most members of a story window are never a duplicate candidate, and a window of 50,000 articles spent most of
+    a run's grouping on their trigrams)."""
 
-    norm: str
-    trigrams: frozenset[str]
-    content: frozenset[str]
-    numbers: frozenset[str]
+    def __init__(self, text: str) -> None:
+        self.raw = text or ""
+        self.norm = normalize_text(self.raw)
 
     @classmethod
     def of(cls, text: str) -> TextFeatures:
-        norm = normalize_text(text)
-        padded = f" {norm} "
-        trigrams = frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
-        content = frozenset(
+        return cls(text)
+
+    @cached_property
+    def trigrams(self) -> frozenset[str]:
+        padded = f" {self.norm} "
+        return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+    @cached_property
+    def content(self) -> frozenset[str]:
+        return frozenset(
             w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in norm.split()
+            for w in self.norm.split()
             if w not in _STOPWORDS
         )
-        raw = unicodedata.normalize("NFKC", text or "")
-        numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(raw))
-        return cls(norm, trigrams, content, numbers)
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(n.replace(",", "") for n in _NUMBER.findall(unicodedata.normalize("NFKC", self.raw)))
 
 
 def _lexical(a: TextFeatures, b: TextFeatures) -> tuple[float, int, int]:
