@@ -47,6 +47,7 @@ def run_env(tmp: Path) -> dict[str, str]:
     env.update(
         WARWATCH_DATA_DIR=str(tmp), WARWATCH_DATABASE_URL=f"sqlite:///{tmp / 'warwatch.db'}",
         WARWATCH_FEEDS_FILE=str(tmp / "feeds.toml"), WARWATCH_SLACK_PACE_SECONDS="0",
+        WARWATCH_HTTP__ALLOW_PRIVATE_ADDRESSES="true",
         PREFECT_HOME=str(tmp / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
         PREFECT_LOGGING_LEVEL="WARNING", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",

@@ -80,6 +80,8 @@ class HttpSettings(BaseModel):
     max_bytes: int = 10 * 1024 * 1024
     allow_file_urls: bool = False
     """Whether feeds may be ``file:`` URLs (read with the same ``max_bytes`` cap); off, a feed list cannot read local files."""
+    allow_private_addresses: bool = False
+    """Whether feeds and redirects may lead to loopback, private, link-local or other internal addresses."""
     user_agent: str = "warwatch/0.1 (+https://github.com/warwatch/warwatch)"
 
 

@@ -11,6 +11,7 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.pop("SLACK_BOT_TOKEN", None)
+os.environ["WARWATCH_HTTP__ALLOW_PRIVATE_ADDRESSES"] = "true"  # test feeds are served on 127.0.0.1
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -267,6 +267,7 @@ def settings_env(data_dir: Path, specs: list[FeedSpec], **extra: str) -> dict[st
         "WARWATCH_DATA_DIR": str(data_dir),
         "WARWATCH_DATABASE_URL": f"sqlite:///{data_dir / 'warwatch.db'}",
         "WARWATCH_FEEDS_FILE": str(data_dir / "feeds.toml"),
+        "WARWATCH_HTTP__ALLOW_PRIVATE_ADDRESSES": "true",
         **extra,
     }
 

@@ -76,6 +76,7 @@ def make_store(directory: Path, feed_specs, slack: SlackDouble, prefect_api_url:
         WARWATCH_DATA_DIR=str(directory),
         WARWATCH_DATABASE_URL=f"sqlite:///{directory / 'warwatch.db'}",
         WARWATCH_FEEDS_FILE=str(directory / "feeds.toml"),
+        WARWATCH_HTTP__ALLOW_PRIVATE_ADDRESSES="true",
         WARWATCH_SLACK_CHANNEL=CHANNEL,
         WARWATCH_SLACK_API_URL=slack.base_url,
         WARWATCH_SLACK_PACE_SECONDS="0.01",

@@ -21,7 +21,8 @@ from warwatch.feeds.fetch import (
     make_client,
 )
 
-HTTP = HttpSettings(connect_timeout=1.0, read_timeout=0.3, max_redirects=5, user_agent="warwatch-test/1")
+HTTP = HttpSettings(connect_timeout=1.0, read_timeout=0.3, max_redirects=5, user_agent="warwatch-test/1",
+                    allow_private_addresses=True)
 MAX = 1024 * 1024
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 ETAG = '"v1"'

@@ -30,7 +30,7 @@ from warwatch.store.models import Article, Feed
 
 MAX_BYTES = 1024 * 1024
 HTTP = HttpSettings(connect_timeout=0.5, read_timeout=0.5, total_timeout=2.0, max_bytes=MAX_BYTES,
-                    user_agent="warwatch-hostile-test/1")
+                    user_agent="warwatch-hostile-test/1", allow_private_addresses=True)
 SECRET = "SECRET-MARKER-7f3a"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -153,6 +153,7 @@ def demo(
                 WARWATCH_DATA_DIR=str(workdir),
                 WARWATCH_DATABASE_URL=f"sqlite:///{workdir / 'warwatch.db'}",
                 WARWATCH_FEEDS_FILE=str(workdir / "feeds.toml"),
+                WARWATCH_HTTP__ALLOW_PRIVATE_ADDRESSES="true",
                 WARWATCH_SLACK_CHANNEL="#war-news",
                 WARWATCH_SLACK_API_URL=slack.base_url,
                 SLACK_BOT_TOKEN=DEMO_TOKEN,

@@ -1,10 +1,14 @@
 """Fetch one feed over HTTP: conditional GET, size cap, errors split by retry-worthiness.
 
 With ``allow_files`` (setting ``http.allow_file_urls``) a ``file:`` URL is read from disk under the same cap.
+Unless ``http.allow_private_addresses`` is set, no connection (first URL or redirect) goes to an internal
+address: each host is resolved once, checked, and the checked address itself is connected to.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 import zlib
@@ -54,6 +58,25 @@ class _DeadlinePassed(httpcore.TimeoutException):
     """The fetch's overall deadline passed; httpx re-raises it as a TimeoutException."""
 
 
+class _RefusedAddress(httpcore.ConnectError):
+    """A connection to an internal address, refused before it was opened; :func:`fetch` makes it a FetchError."""
+
+
+# Checked in this order, so that an address gets its most telling name.
+_INTERNAL = ("unspecified", "loopback", "link_local", "multicast", "reserved", "private")
+
+
+def _refusal(address: str) -> str | None:
+    """Why connecting to IP ``address`` is refused (e.g. "link-local"), or None for a global address."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 reaches 127.0.0.1
+    for kind in _INTERNAL:
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if ip.is_global else "not global"
+
+
 _current = threading.local()  # .started: time.monotonic() when this thread's fetch began
 
 
@@ -89,19 +112,45 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
     httpx has timeouts per socket operation only, so a server that sends a byte
     just within the read timeout (headers or body) could hold a poll for ever.
-    Every connect, read and write here waits at most until the deadline.
+    Every connect, read and write here waits at most until the deadline. Every connect
+    (redirects too) resolves its host once and, unless ``allow_private``, refuses it when
+    any address is internal; it then connects to those addresses, not to the name, so a
+    second DNS answer cannot differ from the checked one. TLS still verifies the host name.
     """
 
-    def __init__(self, total_timeout: float) -> None:
+    def __init__(self, total_timeout: float, allow_private: bool = False) -> None:
         self.total_timeout = total_timeout
+        self.allow_private = allow_private
         self._sockets = httpcore.SyncBackend()
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,
                     socket_options: Iterable | None = None) -> httpcore.NetworkStream:
         with self.deadline_errors():
-            stream = self._sockets.connect_tcp(host, port, self.clamp(timeout), local_address, socket_options)
+            error: Exception = httpcore.ConnectError(f"no address for {host}")
+            for address in self._addresses(host, port):
+                try:
+                    stream = self._sockets.connect_tcp(address, port, self.clamp(timeout), local_address,
+                                                       socket_options)
+                    break
+                except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                    error = exc  # try the next address, as socket.create_connection does
+            else:
+                raise error
         return _DeadlineStream(stream, self)
+
+    def _addresses(self, host: str, port: int) -> list[str]:
+        """``host``'s IP addresses, resolved once; refused when one is internal and that is not allowed."""
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        addresses = list(dict.fromkeys(info[4][0] for info in found))
+        for address in addresses:
+            if not self.allow_private and (reason := _refusal(address)):
+                named = "" if address == host else f" for host {host}"
+                raise _RefusedAddress(f"refused internal address {address} ({reason}){named}")
+        return addresses
 
     def sleep(self, seconds: float) -> None:
         self._sockets.sleep(seconds)
@@ -136,14 +185,14 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 class _DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport on a :class:`_DeadlineBackend` connection pool (limits as httpx's defaults)."""
 
-    def __init__(self, total_timeout: float) -> None:
+    def __init__(self, total_timeout: float, allow_private: bool = False) -> None:
         super().__init__()
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,
-            network_backend=_DeadlineBackend(total_timeout),
+            network_backend=_DeadlineBackend(total_timeout, allow_private),
         )
 
 
@@ -156,7 +205,7 @@ def make_client(http: HttpSettings) -> httpx.Client:
         pool=http.connect_timeout,
     )
     return httpx.Client(
-        transport=_DeadlineTransport(http.total_timeout),
+        transport=_DeadlineTransport(http.total_timeout, http.allow_private_addresses),
         timeout=timeout,
         follow_redirects=True,
         max_redirects=http.max_redirects,
@@ -204,6 +253,8 @@ def fetch(
     except (httpx.LocalProtocolError, httpx.InvalidURL):
         raise FetchError("invalid request or URL") from None
     except httpx.TransportError as exc:
+        if isinstance(exc.__cause__, _RefusedAddress):
+            raise FetchError(str(exc.__cause__)) from None
         raise TransientFetchError(f"connection failed: {_one_line(exc)}") from None
     except (httpx.HTTPError, httpx.StreamError) as exc:
         raise TransientFetchError(f"HTTP client error: {_one_line(exc)}") from None
