@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 #: In run order: quality first, then speed, scale and memory (the soak is the longest).
 BENCHMARKS = ["quality", "story_speed", "claim_speed", "pipeline_speed", "encoder_speed", "ann_scale",
-              "polling_speed", "load", "parse_feeds", "soak"]
+              "polling_speed", "load", "parse_feeds", "growth", "soak"]
 
 
 def _cell(value: object) -> str:

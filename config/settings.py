@@ -198,6 +198,15 @@ class FanoutSettings(BaseModel):
     """New articles per encoding task."""
 
 
+class RetentionSettings(BaseModel):
+    """How long the store keeps what it no longer needs (:mod:`warwatch.store.retention`)."""
+
+    days: float = Field(90.0, ge=0.0)
+    """Stories closed (quiet for ``stories.window_hours``) longer than this lose their articles' bodies and vectors,
+    keeping headlines, outlets, counts, claims and contradictions; sent deliveries older than this are removed.
+    0: keep everything."""
+
+
 class Settings(BaseSettings):
     """Everything a warwatch process needs to know."""
 
@@ -216,6 +225,7 @@ class Settings(BaseSettings):
     stories: StorySettings = StorySettings()
     claims: ClaimSettings = ClaimSettings()
     fanout: FanoutSettings = FanoutSettings()
+    retention: RetentionSettings = RetentionSettings()
     slack_channel: str | None = None
     slack_token_block: str | None = None
     slack_api_url: str = "https://slack.com/api/"

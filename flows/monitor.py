@@ -18,6 +18,7 @@ from warwatch.tasks.delivery import deliver_task
 from warwatch.tasks.embedding import fan_out, warm_article_vectors_task, warm_claim_vectors_task
 from warwatch.tasks.feeds import feed_alerts_task, poll_feed_task, poll_feeds_task, sync_feeds_task
 from warwatch.tasks.report import run_summary_task
+from warwatch.tasks.retention import prune_task
 from warwatch.tasks.stories import assign_stories_task
 
 #: Poll tasks per run, each polling its share of the due feeds in turn (see poll-feeds).
@@ -46,7 +47,8 @@ def monitor() -> str:
     contradictions = check_claims_task()
     monitor_health_task()
     delivery = deliver_task()
-    return run_summary_task(outcomes, stage, delivery, contradictions)
+    pruned = prune_task()
+    return run_summary_task(outcomes, stage, delivery, contradictions, pruned)
 
 
 def _poll(due: list[tuple[int, str]]) -> list[PollOutcome]:

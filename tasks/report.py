@@ -9,13 +9,14 @@ from prefect.cache_policies import NONE
 from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
 from warwatch.report import TABLE_ROWS, StageSummary, feed_health_rows, run_summary_markdown, table_description
+from warwatch.retention import PruneReport
 
 
 @task(name="run-summary", cache_policy=NONE)
 def run_summary_task(outcomes: list[PollOutcome], stage: StageSummary, delivery: DeliveryReport,
-                     contradictions: int = 0) -> str:
+                     contradictions: int = 0, pruned: PruneReport | None = None) -> str:
     """Publish the keyed run summary and feed-health table of this run; return the summary markdown."""
-    markdown = run_summary_markdown(outcomes, stage, delivery, contradictions)
+    markdown = run_summary_markdown(outcomes, stage, delivery, contradictions, pruned)
     create_markdown_artifact(key="warwatch-run-summary", markdown=markdown, description="warwatch monitor run")
     if outcomes:
         create_table_artifact(key="warwatch-feed-health", table=feed_health_rows(outcomes)[:TABLE_ROWS],

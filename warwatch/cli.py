@@ -281,6 +281,48 @@ def stories(
         out.print(story_detail(s, story) if story is not None else story_list(s, limit, everything))
 
 
+@app.command()
+def prune(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would go and change nothing."),
+) -> None:
+    """Apply the retention settings now: closed stories' bodies and vectors, old sent deliveries (the monitor
+    flow does this after each run)."""
+    from warwatch.retention import prune as prune_store
+    from warwatch.store.models import utcnow
+
+    settings = _ready_settings_without_sink()
+    report = prune_store(engine_for(settings.db_url), settings, utcnow(), dry_run=dry_run)
+    if not settings.retention.days:
+        out.print("retention.days is 0: everything is kept", markup=False, highlight=False)
+        return
+    out.print(f"{report.line()} (retention: {settings.retention.days:g} days)", markup=False, highlight=False)
+
+
+@app.command()
+def backup(
+    file: Path = typer.Argument(..., help="Where to write the copy."),
+    force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
+) -> None:
+    """Write a consistent copy of the SQLite store to FILE; runs may go on meanwhile."""
+    from warwatch.store.backup import backup as backup_store
+
+    info = backup_store(load_settings().db_url, file, force=force)
+    out.print(f"wrote {info.path} ({info.size:,} bytes, schema revision {info.revision})",
+              markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def restore(file: Path = typer.Argument(..., help="A copy written by warwatch backup.")) -> None:
+    """Put the backup FILE back as the SQLite store; only while no warwatch has the store open."""
+    from warwatch.store.backup import restore as restore_store
+
+    settings = load_settings()
+    was, now = restore_store(settings.db_url, file, [settings.index_file(name) for name in ("stories", "claims")])
+    migrated = f", migrated to {now}" if now != was else ""
+    out.print(f"restored {file} (schema revision {was}{migrated}) into {settings.db_url}",
+              markup=False, highlight=False, soft_wrap=True)
+
+
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError, UsageError)
 
 
@@ -294,10 +336,11 @@ def main() -> None:
     from warwatch.pairs import PairsInputError
     from warwatch.prefect_server import PrefectServerError
     from warwatch.replay import ReplayInputError
+    from warwatch.store.backup import BackupError
 
     try:
         app()
     except (*USER_ERRORS, ReplayInputError, PairsInputError, DeliveryAuthError, ModelUnavailableError,
-            PrefectServerError, NliModelError, ContradictionModelError, ParserError) as exc:
+            PrefectServerError, NliModelError, ContradictionModelError, ParserError, BackupError) as exc:
         print(f"warwatch: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warwatch.config.settings import Settings
@@ -113,16 +113,20 @@ def enqueue_digest(session: Session, settings: Settings, since: datetime, until:
 def _incident_key(session: Session, subject: str, *, failing: bool) -> str | None:
     """The outbox key for a change in ``subject``'s health, or None when there is none to report.
 
-    Incidents are numbered by the alerts already in the outbox: ``down:SUBJECT:n`` opens
-    incident n, ``up:SUBJECT:n`` closes it. So an incident alerts once, however many
-    runs it lasts, and its recovery is announced once.
+    Incidents are numbered from the subject's latest alert in the outbox: ``down:SUBJECT:n``
+    opens incident n, ``up:SUBJECT:n`` closes it. So an incident alerts once, however many
+    runs it lasts, and its recovery is announced once; retention may remove every alert
+    but the latest (:mod:`warwatch.retention`).
     """
-    downs = session.scalar(select(func.count()).where(Delivery.key.like(f"down:{subject}:%")))
-    ups = session.scalar(select(func.count()).where(Delivery.key.like(f"up:{subject}:%")))
-    if failing and downs == ups:
-        return f"down:{subject}:{downs}"
-    if not failing and downs > ups:
-        return f"up:{subject}:{ups}"
+    latest = session.scalar(select(Delivery.key).where(Delivery.key.like(f"down:{subject}:%")
+                                                       | Delivery.key.like(f"up:{subject}:%"))
+                            .order_by(Delivery.id.desc()).limit(1))
+    is_open = latest is not None and latest.startswith("down:")
+    number = int(latest.rsplit(":", 1)[1]) if latest else -1
+    if failing and not is_open:
+        return f"down:{subject}:{number + 1}"
+    if not failing and is_open:
+        return f"up:{subject}:{number}"
     return None
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from warwatch.delivery import DeliveryReport
 from warwatch.polling import PollOutcome
+from warwatch.retention import PruneReport
 from warwatch.slack_messages import ContradictionView
 from warwatch.stories.assign import Assignment
 from warwatch.story_views import topic_cell
@@ -44,8 +45,8 @@ def _cell(text: str | None) -> str:
 
 
 def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, delivery: DeliveryReport,
-                         contradictions: int = 0) -> str:
-    """Markdown: the run's figures, then a row per failed feed."""
+                         contradictions: int = 0, pruned: PruneReport | None = None) -> str:
+    """Markdown: the run's figures, what retention dropped, then a row per failed feed."""
     count = {s: sum(o.status == s for o in outcomes) for s in ("ok", "not_modified", "failed")}
     new_articles = sum(len(o.new_article_ids) for o in outcomes)
     lines = [
@@ -58,6 +59,8 @@ def run_summary_markdown(outcomes: Sequence[PollOutcome], stage: StageSummary, d
         f"| {stage.updates} | {stage.duplicates} | {stage.off_topic} | {contradictions} | {delivery.sent} "
         f"| {delivery.failed} | {delivery.waiting} |",
     ]
+    if pruned and (pruned.stories or pruned.deliveries):
+        lines += ["", f"Retention: {pruned.line()}."]
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         lines += ["", "## Failed feeds", "", "| feed | consecutive failures | error |", "|---|---|---|"]

@@ -92,6 +92,8 @@ class Story(Base):
     sources: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     relevant: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """Whether one of its articles is on the topic (:mod:`warwatch.stories.topic`); only such stories are posted."""
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When retention dropped its articles' bodies and vectors (:mod:`warwatch.store.retention`); it takes no new ones."""
 
 
 class Article(Base):
@@ -116,7 +118,7 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
-    embedding_key: Mapped[str | None] = mapped_column(String(64))
+    embedding_key: Mapped[str | None] = mapped_column(String(64), index=True)
     score: Mapped[float | None] = mapped_column(Float)
     """Why it joined: cosine to its story's centroid (duplicate score for a copy)."""
     nearest_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
@@ -141,7 +143,7 @@ class Claim(Base):
     kind: Mapped[str] = mapped_column(String(100), index=True)
     text: Mapped[str] = mapped_column(Text)
     published: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    embedding_key: Mapped[str | None] = mapped_column(String(64))
+    embedding_key: Mapped[str | None] = mapped_column(String(64), index=True)
     facts: Mapped[dict] = mapped_column(JSON)
 
 

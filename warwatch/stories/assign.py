@@ -50,8 +50,9 @@ def assign_stories(session: Session, settings: StorySettings,
     if not pending:
         return []
     since = pending[0].published - timedelta(hours=settings.window_hours)
-    recent = session.scalars(
-        select(Article).where(Article.story_id.is_not(None), Article.published >= since).order_by(Article.published)
+    recent = session.scalars(  # a story pruned by retention (warwatch.retention) takes no new article
+        select(Article).join(Story, Article.story_id == Story.id)
+        .where(Story.pruned_at.is_(None), Article.published >= since).order_by(Article.published)
     ).all()
     items = _items(session, [*recent, *pending], settings)
     index = settings.index_factory(index_file)()
