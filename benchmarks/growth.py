@@ -45,7 +45,7 @@ from warwatch.retention import prune
 from warwatch.stories.assign import assign_stories
 from warwatch.stories.vectors import embedding_key
 from warwatch.store.db import engine_for, session
-from warwatch.store.models import Article, Claim, Contradiction, Delivery, Embedding, Story
+from warwatch.store.models import Article, ArticleBody, Claim, Contradiction, Delivery, Embedding, Story
 
 T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
 FEEDS = 30
@@ -98,7 +98,7 @@ class Year:
         start, rng = T0 + timedelta(days=day), self.rng
         self.open = {sid: first for sid, first in self.open.items() if start - first < timedelta(days=3)}
         new_stories = list(self.ids("story", self.per_day // 6))
-        articles, embeddings, claims, deliveries, stories, touched = [], [], [], [], [], {}
+        articles, bodies, embeddings, claims, deliveries, stories, touched = [], [], [], [], [], [], {}
         for sid in new_stories:
             self.open[sid] = start
         choices = list(self.open)
@@ -111,9 +111,10 @@ class Year:
             first = sid not in touched and sid in new_stories
             touched[sid] = max(touched.get(sid, published), published)
             articles.append(dict(id=aid, feed_id=rng.choice(self.feeds), guid=f"urn:{aid}", url=f"https://x.example/{aid}",
-                                 title=title, text=body, language="en", published=published, fetched_at=published,
+                                 title=title, language="en", published=published, fetched_at=published,
                                  content_hash=hashlib.sha256(str(aid).encode()).hexdigest(), story_id=sid,
                                  embedding_key=key, score=0.5, claims_checked=True, relevant=True))
+            bodies.append(dict(article_id=aid, text=body))
             embeddings.append(dict(key=key, vector=self.vector()))
             if aid % 2:
                 sentence = f"{rng.choice(PLACES)} {words(rng, 16)}."
@@ -138,6 +139,7 @@ class Year:
             if later := [{"id": sid, "last_updated": when} for sid, when in touched.items() if sid not in new_stories]:
                 s.execute(update(Story), later)
             s.execute(insert(Article), articles)
+            s.execute(insert(ArticleBody), bodies)
             s.execute(insert(Embedding).prefix_with("OR IGNORE"), embeddings)
             s.execute(insert(Claim), claims)
             s.execute(insert(Delivery).prefix_with("OR IGNORE"), deliveries)

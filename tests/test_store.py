@@ -3,14 +3,16 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect, select, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, inspect, select, text
 
 from warwatch.articles import store_entries
 from warwatch.config.settings import FeedSpec
 from warwatch.feeds.parse import Entry
 from warwatch.polling import sync_feeds
-from warwatch.store.db import engine_for, session
-from warwatch.store.models import Article
+from warwatch.store.db import MIGRATIONS, engine_for, session
+from warwatch.store.models import Article, Claim
 
 T0 = datetime(2024, 8, 12, 10, 30, tzinfo=timezone.utc)
 
@@ -38,6 +40,31 @@ def test_migrations_create_the_schema(db_url):
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_texts_move_to_their_own_table_and_no_claim_is_lost(db_url):
+    """Migration 0008 on a store with news in it: each text moves to article_bodies, and dropping the column
+    leaves the claims that cascade from articles alone."""
+    engine = create_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+        connection.execute(text("INSERT INTO feeds (id, name, url, tags, consecutive_failures, created_at) "
+                                "VALUES (1, 'F', 'https://f.example/feed', '[]', 0, :t)"), {"t": T0})
+        connection.execute(text(
+            "INSERT INTO articles (id, feed_id, guid, url, title, text, published, fetched_at, content_hash, "
+            "claims_checked) VALUES (1, 1, 'g', 'u', 'Title', 'Twelve people were killed.', :t, :t, 'h', true)"),
+            {"t": T0})
+        connection.execute(text("INSERT INTO claims (id, article_id, kind, text, published, facts) "
+                                "VALUES (1, 1, 'killed', 'Twelve people were killed.', :t, '{}')"), {"t": T0})
+    engine.dispose()
+    with session(db_url) as s:
+        article = s.get_one(Article, 1)
+        assert article.text == "Twelve people were killed." and article.title == "Title"
+        assert s.scalar(select(Claim.text)) == "Twelve people were killed."
+    assert "text" not in {c["name"] for c in inspect(engine_for(db_url)).get_columns("articles")}
 
 
 def test_times_come_back_as_aware_utc(db_url, feed_id):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from warwatch.config.settings import Settings
 from warwatch.embedding import embedding_text
 from warwatch.store.db import exclusive
-from warwatch.store.models import Article, Claim, Delivery, Embedding, Story
+from warwatch.store.models import Article, ArticleBody, Claim, Delivery, Embedding, Story
 from warwatch.stories.vectors import embedding_key
 
 #: Stories pruned per transaction.
@@ -91,12 +91,15 @@ def _closed_stories(session: Session, closed_before: datetime) -> list[int]:
 
 def _prune_stories(session: Session, settings: Settings, story_ids: Sequence[int], now: datetime) -> tuple[int, int]:
     """Drop the bodies and vectors of these stories' articles and claims; (articles, cached vectors removed)."""
-    articles = session.execute(select(Article.id, Article.title, Article.text, Article.language, Article.embedding_key)
-                               .where(Article.story_id.in_(story_ids))).all()
+    articles = session.execute(
+        select(Article.id, Article.title, func.coalesce(ArticleBody.text, "").label("text"), Article.language,
+               Article.embedding_key).outerjoin(Article.body).where(Article.story_id.in_(story_ids))).all()
     claim_keys = session.scalars(select(Claim.embedding_key).where(Claim.story_id.in_(story_ids),
                                                                    Claim.embedding_key.is_not(None))).all()
     keys = {*claim_keys, *(a.embedding_key for a in articles if a.embedding_key), *_bridge_keys(settings, articles)}
-    session.execute(update(Article).where(Article.story_id.in_(story_ids)).values(text="", embedding_key=None))
+    for chunk in _chunks(a.id for a in articles):
+        session.execute(delete(ArticleBody).where(ArticleBody.article_id.in_(chunk)))
+    session.execute(update(Article).where(Article.story_id.in_(story_ids)).values(embedding_key=None))
     session.execute(update(Claim).where(Claim.story_id.in_(story_ids)).values(embedding_key=None))
     session.execute(update(Story).where(Story.id.in_(story_ids)).values(pruned_at=now))
     unused = keys - _still_used(session, keys)

@@ -21,7 +21,7 @@ from sqlalchemy import (
     false,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator):
@@ -93,7 +93,7 @@ class Story(Base):
     relevant: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """Whether one of its articles is on the topic (:mod:`warwatch.stories.topic`); only such stories are posted."""
     pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    """When retention dropped its articles' bodies and vectors (:mod:`warwatch.store.retention`); it takes no new ones."""
+    """When retention dropped its articles' bodies and vectors (:mod:`warwatch.retention`); it takes no new ones."""
 
 
 class Article(Base):
@@ -111,7 +111,6 @@ class Article(Base):
     guid: Mapped[str] = mapped_column(String(2000))
     url: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(16))
     published: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -130,6 +129,27 @@ class Article(Base):
     relevance: Mapped[float | None] = mapped_column(Float)
     """Its cosine to the topic's nearest description."""
     relevance_reason: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[ArticleBody | None] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                    passive_deletes=True)
+
+    @property
+    def text(self) -> str:
+        """The article's text; "" once retention dropped it (or when the entry had none)."""
+        return self.body.text if self.body else ""
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.body = ArticleBody(text=value)
+
+
+class ArticleBody(Base):
+    """An article's text, in a table of its own: retention (:mod:`warwatch.retention`) deletes the rows, whose pages
+    SQLite then frees; a text blanked in place would leave each page of ``articles`` as full as before."""
+
+    __tablename__ = "article_bodies"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
 
 
 class Claim(Base):
