@@ -139,7 +139,10 @@ class Article(Base):
 
     @text.setter
     def text(self, value: str) -> None:
-        self.body = ArticleBody(text=value)
+        if self.body is None:
+            self.body = ArticleBody(text=value)
+        else:
+            self.body.text = value
 
 
 class ArticleBody(Base):
