@@ -135,16 +135,14 @@ def _old_deliveries(session: Session, cutoff: datetime) -> list[int]:
             Delivery.story_id.is_(None)
             | (Delivery.story_id.not_in(kept_stories) & Delivery.story_id.not_in(unsent_stories)))
     ).all()
-    latest = _latest_incidents(session)
+    latest = _latest_incidents(session) if any(row.kind in INCIDENT_KINDS for row in rows) else {}
     return [row.id for row in rows if row.kind not in INCIDENT_KINDS or row.id != latest.get(_subject(row.key))]
 
 
 def _latest_incidents(session: Session) -> dict[str, int]:
     """Each health subject's latest alert delivery: it tells whether an incident is open."""
-    rows = session.execute(select(Delivery.key, func.max(Delivery.id)).where(Delivery.kind.in_(INCIDENT_KINDS))
-                           .group_by(Delivery.key)).all()
     latest: dict[str, int] = {}
-    for key, delivery_id in rows:
+    for key, delivery_id in session.execute(select(Delivery.key, Delivery.id).where(Delivery.kind.in_(INCIDENT_KINDS))):
         latest[_subject(key)] = max(latest.get(_subject(key), 0), delivery_id)
     return latest
 
