@@ -1,11 +1,12 @@
 """Retention: what no later run needs leaves the store, so months of polling keep it bounded.
 
-A story closed (no article for ``stories.window_hours``) longer than ``retention.days`` before the newest
-article (or now, if earlier: see :func:`_news_time`) loses its articles' bodies and vectors, its claims' vectors,
-and the cached vectors nothing else uses. Its headline, outlets and counts, its articles' identities (feed, guid,
-URL, content hash: a re-polled article is never new again) and headlines, its claims and its contradictions stay: they are the record analysts cite. Sent deliveries older
-than ``retention.days`` go too, except the ones later runs read: those of a story that is open or still has
-a message to send (its thread), and each health subject's latest alert (whether an incident is open).
+A story closed (no article for ``stories.window_hours``) longer than ``retention.days`` before the newest article
+(or now, if earlier: see :func:`_news_time`) loses its articles' bodies and vectors, its claims' vectors, and the
+cached vectors nothing else uses. Its headline, outlets and counts, its articles' identities (feed, guid, URL,
+content hash: a re-polled article is never new again) and headlines, its claims and its contradictions stay: they
+are the record analysts cite. Sent deliveries older than ``retention.days`` go too, except the ones later runs
+read: those of a story that is open or still has a message to send (its thread), and each health subject's latest
+alert (whether an incident is open).
 
 Each batch of stories is one transaction, so a prune stopped anywhere leaves every story whole or pruned,
 and the next one carries on. SQLite then gives the freed pages back to the file system; PostgreSQL leaves
