@@ -16,15 +16,15 @@ from pathlib import Path
 
 from common import DEV, evalkit, row, save
 
-from warwatch.articles import store_entries
 from warwatch.claims.stage import check_claims
 from warwatch.config.settings import load_settings
 from warwatch.embedding import encode, load_model
-from warwatch.polling import sync_feeds
+from warwatch.feeds.articles import store_entries
+from warwatch.feeds.polling import sync_feeds
 from warwatch.replay import _entry, _feed_spec, load
-from warwatch.stories.assign import assign_stories
 from warwatch.store.db import session
 from warwatch.store.models import Claim, Contradiction, utcnow
+from warwatch.stories.assign import assign_stories
 
 
 def measure(name: str, path: Path, tmp: Path) -> dict:

@@ -3,7 +3,7 @@
     python benchmarks/train_contradiction_model.py  # first: the contradiction model and its outputs
     python benchmarks/fit_contradiction.py          # prints held-out figures and the WEIGHTS literal
 
-One logistic model per regime (scene / claim, see warwatch.sentence_contradiction), trained
+One logistic model per regime (scene / claim, see warwatch.pairs.judge), trained
 on SICK_train plus the MNLI matched sample; each regime's bias absorbs the threshold that
 maximises F1 on its training pairs, judged as `judge` does (through `decide`, with its
 relatedness and reason requirements). One feature is the built-in contradiction model's
@@ -19,15 +19,14 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
+from common import DEV, EVALKIT, RESULTS
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-
-from common import DEV, EVALKIT, RESULTS
 
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import encode, load_model
 from warwatch.feeds.normalise import detect_language
-from warwatch.sentence_contradiction import RELATED, decide, features, is_scene
+from warwatch.pairs.judge import RELATED, decide, features, is_scene
 
 sys.path.insert(0, str(EVALKIT.parent))
 from evalkit import pair_rows  # noqa: E402

@@ -32,20 +32,20 @@ import numpy as np
 from common import row, save
 from sqlalchemy import func, insert, select, update
 
-from warwatch.articles import store_entries
 from warwatch.claims.extract import extract_claims
 from warwatch.claims.parse import warm as warm_parser
 from warwatch.claims.stage import check_claims
 from warwatch.config.settings import FeedSpec, Settings
+from warwatch.delivery.outbox import enqueue_assignments, enqueue_contradictions
 from warwatch.embedding import embedding_text, load_model
+from warwatch.feeds.articles import store_entries
 from warwatch.feeds.parse import Entry
-from warwatch.outbox import enqueue_assignments, enqueue_contradictions
-from warwatch.polling import sync_feeds
-from warwatch.retention import prune
-from warwatch.stories.assign import assign_stories
-from warwatch.stories.vectors import embedding_key
+from warwatch.feeds.polling import sync_feeds
 from warwatch.store.db import engine_for, session
 from warwatch.store.models import Article, ArticleBody, Claim, Contradiction, Delivery, Embedding, Story
+from warwatch.store.retention import prune
+from warwatch.stories.assign import assign_stories
+from warwatch.stories.vectors import embedding_key
 
 T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
 FEEDS = 30

@@ -1,6 +1,6 @@
 """Load: one monitor cycle over 500 local feeds × 100 items, and a replay of 10,000 articles (issue 8).
 
-The same two loads as tests/test_load.py (the code is in tests/loadgen.py), each run as a child
+The same two loads as tests/flows/test_load.py (the code is in tests/support/loadgen.py), each run as a child
 process (``warwatch run`` against a local Prefect server, ``warwatch replay --json``); reported:
 wall time, items per second and the child's peak RSS, beside the budgets the test asserts. Items
 are a headline of about ten words and a sentence of about six; the load feeds are muted, so the
@@ -25,9 +25,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     args = parser.parse_args()
     tmp = prepare()
-    from loadgen import MONITOR_BUDGET_MB, MONITOR_BUDGET_S, REPLAY_BUDGET_MB, REPLAY_BUDGET_S, monitor_load, replay_load
+    from support.loadgen import (
+        MONITOR_BUDGET_MB,
+        MONITOR_BUDGET_S,
+        REPLAY_BUDGET_MB,
+        REPLAY_BUDGET_S,
+        monitor_load,
+        replay_load,
+    )
 
-    from warwatch.prefect_server import PrefectServer
+    from warwatch.demo.prefect_server import PrefectServer
 
     (tmp / "monitor").mkdir()
     (tmp / "replay").mkdir()

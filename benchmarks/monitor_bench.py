@@ -98,7 +98,7 @@ def watch_monitor() -> Stopwatch:
     """A stopwatch on the monitor's stages, wrapped where the tasks look them up."""
     import prefect.concurrency._sync
 
-    import warwatch.polling
+    import warwatch.feeds.polling
     import warwatch.stories.grouping
     import warwatch.stories.vectors
     import warwatch.tasks.claims
@@ -111,10 +111,10 @@ def watch_monitor() -> Stopwatch:
     for owner, name, label in [
         (warwatch.tasks.feeds, "sync_feeds", "sync"),
         (warwatch.tasks.feeds, "poll_feed", "poll"),
-        (warwatch.polling, "fetch", "fetch"),
-        (warwatch.polling, "parse_feed", "parse"),
-        (warwatch.polling, "store_entries", "store"),
-        (warwatch.polling, "_succeeded", "commit"),
+        (warwatch.feeds.polling, "fetch", "fetch"),
+        (warwatch.feeds.polling, "parse_feed", "parse"),
+        (warwatch.feeds.polling, "store_entries", "store"),
+        (warwatch.feeds.polling, "_succeeded", "commit"),
         (warwatch.tasks.feeds, "enqueue_feed_alert", "feed alerts"),
         (warwatch.tasks.stories, "assign_stories", "stories"),
         (warwatch.stories.vectors, "encode", "embedding"),
@@ -202,7 +202,7 @@ TOKEN = "xoxb-bench"
 
 def _serve_slack(urls) -> None:
     """Child-process entry point: the Slack double until killed."""
-    from warwatch.slack_double import SlackDouble
+    from warwatch.demo.slack_double import SlackDouble
 
     with SlackDouble(tokens={TOKEN}) as slack:
         urls.put(slack.base_url)

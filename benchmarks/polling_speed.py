@@ -11,7 +11,7 @@
     delivery to the Slack double, and what is left: Prefect and the flow's glue).
 
 The feed server and the Slack double run in child processes. Items are a headline and one
-sentence, written from templates (tests/loadgen.py).
+sentence, written from templates (tests/support/loadgen.py).
 
     python benchmarks/polling_speed.py [--feeds 200] [--items 50] [--repeats 5]
 """
@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="304 cycles (and floor runs) in (a)")
     args = parser.parse_args()
     tmp = prepare()
-    from loadgen import FeedPlan, LoadFeedServer, settings_env
+    from support.loadgen import FeedPlan, LoadFeedServer, settings_env
 
     with LoadFeedServer(args.feeds, FeedPlan(initial=2, step=args.items), process=True) as feeds, \
             SlackProcess() as slack:

@@ -54,7 +54,7 @@ def main() -> None:
     if not 0 < warmup < args.cycles - 2:
         parser.error("--warmup must leave at least 3 measured cycles")
     tmp = prepare()
-    from loadgen import FeedPlan, LoadFeedServer, rss_mb, settings_env
+    from support.loadgen import FeedPlan, LoadFeedServer, rss_mb, settings_env
 
     plan = FeedPlan(initial=2, step=2, window=20, spacing=timedelta(hours=3))
     rss, walls = [], []

@@ -1,6 +1,6 @@
 """Train the built-in contradiction model's LoRA adapter on the dev NLI data.
 
-    python benchmarks/train_contradiction_model.py   # about 25 min on 2 cores; writes warwatch/models/contradiction
+    python benchmarks/train_contradiction_model.py   # about 25 min on 2 cores; writes warwatch/pairs/adapter
 
 The pool is SICK_train plus the MNLI matched sample (three labels); SICK_trial is never
 trained on. The script trains the adapter four times with the same recipe: on each two
@@ -30,8 +30,7 @@ from fit_contradiction import MODEL_OUTPUTS, rows_of
 from peft import LoraConfig, get_peft_model
 from sklearn.model_selection import StratifiedKFold
 
-from warwatch.contradiction_model import (ADAPTER_DIR, LABELS, base_model, contradiction_log_odds, probabilities,
-                                          tokenize)
+from warwatch.pairs.model import ADAPTER_DIR, LABELS, base_model, contradiction_log_odds, probabilities, tokenize
 
 RECIPE = {"rank": 16, "alpha": 32, "dropout": 0.05, "lr": 5e-4, "epochs": 3, "batch": 32, "warmup": 0.1, "seed": 0}
 

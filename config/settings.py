@@ -29,8 +29,8 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
+from warwatch.delivery.routing import Rule, check_routes
 from warwatch.embedding import MULTILINGUAL_MODEL, default_model_path
-from warwatch.routing import Rule, check_routes
 from warwatch.stories.grouping import GroupingParams
 from warwatch.stories.search import ExactIndex, VectorIndex
 from warwatch.stories.topic import TopicError, load_topic

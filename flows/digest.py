@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from prefect import flow
 
-from warwatch.delivery import DeliveryReport
+from warwatch.delivery.send import DeliveryReport
 from warwatch.tasks.delivery import deliver_task
 from warwatch.tasks.digest import enqueue_digest_task
 

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from prefect import flow
 from prefect.tasks import exponential_backoff
 
-from warwatch.alerts import monitor_failed
 from warwatch.claims.parse import warm as warm_parser
 from warwatch.config.settings import load_settings
+from warwatch.delivery.alerts import monitor_failed
+from warwatch.feeds.polling import PollOutcome, feed_batches
 from warwatch.flows.runners import configured_task_runner
-from warwatch.polling import PollOutcome, feed_batches
 from warwatch.tasks.alerts import monitor_health_task
 from warwatch.tasks.claims import check_claims_task
 from warwatch.tasks.delivery import deliver_task

@@ -6,7 +6,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from warwatch.alerts import monitor_succeeded
+from warwatch.delivery.alerts import monitor_succeeded
 
 
 @task(name="monitor-health", cache_policy=NONE)

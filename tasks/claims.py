@@ -8,8 +8,8 @@ from prefect.cache_policies import NONE
 
 from warwatch.claims.stage import check_claims, nli_judge
 from warwatch.config.settings import load_settings
-from warwatch.outbox import enqueue_contradictions
-from warwatch.report import TABLE_ROWS, contradiction_rows, table_description
+from warwatch.delivery.outbox import enqueue_contradictions
+from warwatch.render.artifacts import TABLE_ROWS, contradiction_rows, table_description
 from warwatch.store.db import session
 
 

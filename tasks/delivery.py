@@ -6,7 +6,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from warwatch.config.settings import load_settings
-from warwatch.delivery import DeliveryReport, deliver_pending, make_sink
+from warwatch.delivery.send import DeliveryReport, deliver_pending, make_sink
 from warwatch.store.db import session
 
 

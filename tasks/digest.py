@@ -9,7 +9,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from warwatch.config.settings import load_settings
-from warwatch.outbox import enqueue_digest
+from warwatch.delivery.outbox import enqueue_digest
 from warwatch.store.db import session
 from warwatch.store.models import utcnow
 

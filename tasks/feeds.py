@@ -11,9 +11,9 @@ from prefect.cache_policies import NONE
 from prefect.runtime import task_run
 
 from warwatch.config.settings import HttpSettings, load_settings
+from warwatch.delivery.outbox import enqueue_feed_alert
 from warwatch.feeds.fetch import TransientFetchError, make_client
-from warwatch.outbox import enqueue_feed_alert
-from warwatch.polling import PollOutcome, due_feeds, poll_feed, sync_feeds
+from warwatch.feeds.polling import PollOutcome, due_feeds, poll_feed, sync_feeds
 from warwatch.store.db import session
 from warwatch.store.models import utcnow
 

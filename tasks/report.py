@@ -6,10 +6,16 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
-from warwatch.delivery import DeliveryReport
-from warwatch.polling import PollOutcome
-from warwatch.report import TABLE_ROWS, StageSummary, feed_health_rows, run_summary_markdown, table_description
-from warwatch.retention import PruneReport
+from warwatch.delivery.send import DeliveryReport
+from warwatch.feeds.polling import PollOutcome
+from warwatch.render.artifacts import (
+    TABLE_ROWS,
+    StageSummary,
+    feed_health_rows,
+    run_summary_markdown,
+    table_description,
+)
+from warwatch.store.retention import PruneReport
 
 
 @task(name="run-summary", cache_policy=NONE)

@@ -6,9 +6,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from warwatch.config.settings import load_settings
-from warwatch.retention import PruneReport, prune
 from warwatch.store.db import engine_for
 from warwatch.store.models import utcnow
+from warwatch.store.retention import PruneReport, prune
 
 
 @task(name="prune", cache_policy=NONE)

@@ -7,10 +7,10 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
 from warwatch.config.settings import load_settings
-from warwatch.outbox import enqueue_assignments
-from warwatch.report import TABLE_ROWS, StageSummary, story_decision_rows, table_description
-from warwatch.stories.assign import assign_stories
+from warwatch.delivery.outbox import enqueue_assignments
+from warwatch.render.artifacts import TABLE_ROWS, StageSummary, story_decision_rows, table_description
 from warwatch.store.db import session
+from warwatch.stories.assign import assign_stories
 
 
 @task(name="assign-stories", cache_policy=NONE)

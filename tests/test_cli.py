@@ -64,7 +64,7 @@ def test_demo_runs_offline_and_shows_the_posts():
 
 
 def test_revoked_slack_token_fails_once_clearly(tmp_path):
-    from warwatch.slack_double import SlackDouble
+    from warwatch.demo.slack_double import SlackDouble
 
     with SlackDouble(tokens={"xoxb-old"}, revoked={"xoxb-old"}) as slack:
         result = warwatch("run", env={"WARWATCH_DATA_DIR": str(tmp_path), "SLACK_BOT_TOKEN": "xoxb-old",
@@ -76,7 +76,7 @@ def test_revoked_slack_token_fails_once_clearly(tmp_path):
 
 
 def test_unreachable_slack_still_polls_and_queues(tmp_path):
-    from warwatch.slack_double import SlackDouble
+    from warwatch.demo.slack_double import SlackDouble
 
     (tmp_path / "none.toml").write_text("", encoding="utf-8")
     with SlackDouble(tokens={"xoxb-ok"}, down=True) as slack:

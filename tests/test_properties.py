@@ -21,16 +21,8 @@ from hypothesis import strategies as st
 from num2words import num2words
 
 from warwatch.claims.quantities import find_figures, normalise_numbers
-from warwatch.delivery import SlackSink
-from warwatch.slack_double import SlackDouble
-from warwatch.slack_messages import (
-    ClaimView,
-    ContradictionView,
-    CoverageView,
-    DigestView,
-    FeedHealthView,
+from warwatch.delivery.blocks import (
     SlackMessage,
-    StoryView,
     contradiction_message,
     coverage_message,
     digest_message,
@@ -39,6 +31,9 @@ from warwatch.slack_messages import (
     parent_update,
     story_message,
 )
+from warwatch.delivery.send import SlackSink
+from warwatch.delivery.views import ClaimView, ContradictionView, CoverageView, DigestView, FeedHealthView, StoryView
+from warwatch.demo.slack_double import SlackDouble
 
 WHEN = datetime(2024, 8, 12, 15, 5, tzinfo=timezone.utc)
 TOKEN = "xoxb-properties"

@@ -51,7 +51,7 @@ def _ready_settings() -> Settings:
 
     A Slack that cannot be reached is not an error here: messages wait in the outbox.
     """
-    from warwatch.delivery import SlackUnavailable, make_sink
+    from warwatch.delivery.send import SlackUnavailable, make_sink
 
     settings = _ready_settings_without_sink()
     try:
@@ -100,9 +100,9 @@ def serve() -> None:
 def feeds() -> None:
     """Show each feed's health (last success, consecutive failures, next poll) and its share of articles on the
     topic, so a feed that brings only noise can be dropped."""
-    from warwatch.polling import sync_feeds
+    from warwatch.delivery.views import topic_shares
+    from warwatch.feeds.polling import sync_feeds
     from warwatch.store.models import Feed
-    from warwatch.views import topic_shares
 
     settings = _ready_settings_without_sink()
     with session(settings.db_url) as s:
@@ -134,9 +134,9 @@ def demo(
                                                 "and keep the server running until Ctrl-C."),
 ) -> None:
     """One cycle against bundled demo feeds and a local Slack double, in a throwaway data directory."""
+    from warwatch.demo.prefect_server import PrefectServer
     from warwatch.demo.server import DemoServer
-    from warwatch.prefect_server import PrefectServer
-    from warwatch.slack_double import SlackDouble
+    from warwatch.demo.slack_double import SlackDouble
 
     workdir = Path(tempfile.mkdtemp(prefix="warwatch-demo-"))
     for name in ("WARWATCH_SLACK_TOKEN_BLOCK", "PREFECT_API_URL"):
@@ -203,7 +203,8 @@ def replay(
     db: Path | None = typer.Option(None, help="SQLite file to keep the store in (default: a temporary one)."),
 ) -> None:
     """Replay articles in published order through the monitor's stages, offline, with no Slack."""
-    from warwatch.replay import ContradictionEvent, load, read_articles, replay as run_replay
+    from warwatch.replay import ContradictionEvent, load, read_articles
+    from warwatch.replay import replay as run_replay
 
     articles = read_articles(sys.stdin, "stdin") if file == "-" else load(Path(file))
     settings = load_settings()
@@ -243,7 +244,7 @@ def pairs(
     json_output: bool = typer.Option(False, "--json", help="One JSON object per line on stdout."),
 ) -> None:
     """Score text pairs: similarity, near-duplicate decision and contradiction."""
-    from warwatch.pairs import read_pairs, score_pairs
+    from warwatch.pairs.score import read_pairs, score_pairs
 
     settings = load_settings()
     rows = read_pairs(sys.stdin, "stdin") if file == "-" else read_pairs(_open_text(Path(file)), file)
@@ -274,7 +275,7 @@ def stories(
     everything: bool = typer.Option(False, "--all", help="List the stories off the topic too."),
 ) -> None:
     """List recent stories on the topic and their coverage, or explain one story."""
-    from warwatch.story_views import story_detail, story_list
+    from warwatch.render.terminal import story_detail, story_list
 
     settings = _ready_settings_without_sink()
     with session(settings.db_url) as s:
@@ -287,8 +288,8 @@ def prune(
 ) -> None:
     """Apply the retention settings now: closed stories' bodies and vectors, old sent deliveries (the monitor
     flow does this after each run)."""
-    from warwatch.retention import prune as prune_store
     from warwatch.store.models import utcnow
+    from warwatch.store.retention import prune as prune_store
 
     settings = _ready_settings_without_sink()
     report = prune_store(engine_for(settings.db_url), settings, utcnow(), dry_run=dry_run)
@@ -330,11 +331,11 @@ def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     from warwatch.claims.nli import NliModelError
     from warwatch.claims.parse import ParserError
-    from warwatch.contradiction_model import ContradictionModelError
-    from warwatch.delivery import DeliveryAuthError
+    from warwatch.delivery.send import DeliveryAuthError
+    from warwatch.demo.prefect_server import PrefectServerError
     from warwatch.embedding import ModelUnavailableError
-    from warwatch.pairs import PairsInputError
-    from warwatch.prefect_server import PrefectServerError
+    from warwatch.pairs.model import ContradictionModelError
+    from warwatch.pairs.score import PairsInputError
     from warwatch.replay import ReplayInputError
     from warwatch.store.backup import BackupError
 

@@ -22,15 +22,15 @@ from pydantic import BaseModel, ValidationError, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warwatch.articles import store_entries
 from warwatch.claims import parse
 from warwatch.claims.stage import check_claims
 from warwatch.config.settings import FeedSpec, Settings
+from warwatch.feeds.articles import store_entries
 from warwatch.feeds.normalise import canonical_url, detect_language, html_to_text
 from warwatch.feeds.parse import Entry
-from warwatch.polling import sync_feeds
-from warwatch.stories.assign import assign_stories
+from warwatch.feeds.polling import sync_feeds
 from warwatch.store.models import Article, Claim, Contradiction, utcnow
+from warwatch.stories.assign import assign_stories
 
 
 class ReplayInputError(Exception):

@@ -203,8 +203,8 @@ def _figure_reason(new: Claim, old: Claim, higher: Claim, lower: Claim) -> str:
     if not lower.value:
         scale = "against"  # no ratio to a figure of none
     else:
-        ratio = _significant(higher.value / lower.value)
-        scale = f"about {ratio:,g} times" if higher is new else f"about 1/{ratio:,g} of"
+        ratio = _amount(_significant(higher.value / lower.value))  # never "2e+09": a tiny figure gives a vast ratio
+        scale = f"about {ratio} times" if higher is new else f"about 1/{ratio} of"
     return f"{new_text} {_noun(new)}, {scale} the {old_text} {said} on {old.when:%d %b %Y}"
 
 

@@ -7,7 +7,7 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 from warwatch.config.settings import FeedSpec
-from warwatch.loopback import LoopbackServer
+from warwatch.demo.loopback import LoopbackServer
 
 FEEDS_DIR = Path(__file__).resolve().parent / "feeds"
 DEMO_FEEDS = (

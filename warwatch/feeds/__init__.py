@@ -1,1 +1,1 @@
-"""Feed fetching, parsing and normalisation (plain functions, no Prefect)."""
+"""Feeds: fetch, parse and normalise entries, poll the due feeds and store new articles (plain functions, no Prefect)."""

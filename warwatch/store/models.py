@@ -93,7 +93,7 @@ class Story(Base):
     relevant: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """Whether one of its articles is on the topic (:mod:`warwatch.stories.topic`); only such stories are posted."""
     pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    """When retention dropped its articles' bodies and vectors (:mod:`warwatch.retention`); it takes no new ones."""
+    """When retention dropped its articles' bodies and vectors (:mod:`warwatch.store.retention`); it takes no new ones."""
 
 
 class Article(Base):
@@ -146,7 +146,7 @@ class Article(Base):
 
 
 class ArticleBody(Base):
-    """An article's text, in a table of its own: retention (:mod:`warwatch.retention`) deletes the rows, whose pages
+    """An article's text, in a table of its own: retention (:mod:`warwatch.store.retention`) deletes the rows, whose pages
     SQLite then frees; a text blanked in place would leave each page of ``articles`` as full as before."""
 
     __tablename__ = "article_bodies"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from warwatch.config.settings import StorySettings
 from warwatch.embedding import embedding_text
 from warwatch.places import gazetteer
+from warwatch.store.models import Article, Feed, Story
 from warwatch.stories.grouping import Item, StoryGrouper
 from warwatch.stories.topic import Gate, load_topic
 from warwatch.stories.vectors import embedding_key, vectors_for
-from warwatch.store.models import Article, Feed, Story
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def assign_stories(session: Session, settings: StorySettings,
     if not pending:
         return []
     since = pending[0].published - timedelta(hours=settings.window_hours)
-    recent = session.scalars(  # a story pruned by retention (warwatch.retention) takes no new article
+    recent = session.scalars(  # a story pruned by retention (warwatch.store.retention) takes no new article
         select(Article).join(Story, Article.story_id == Story.id)
         .where(Story.pruned_at.is_(None), Article.published >= since).order_by(Article.published)
     ).all()

