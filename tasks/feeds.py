@@ -1,4 +1,5 @@
-"""Tasks that sync the feed list and poll feeds: a batch at a time, and one feed again on a transient error."""
+"""Tasks that sync the feed list and poll feeds: a batch at a time, and one feed again on a transient error, with the
+flow's polling plumbing (:func:`poll_due`): batches, hand-over and retries with backoff."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import httpx
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import task_run
+from prefect.tasks import exponential_backoff
 
 from warwatch.config.settings import HttpSettings, load_settings
 from warwatch.delivery.outbox import enqueue_feed_alert
 from warwatch.feeds.fetch import TransientFetchError, make_client
-from warwatch.feeds.polling import PollOutcome, due_feeds, poll_feed, sync_feeds
+from warwatch.feeds.polling import PollOutcome, due_feeds, feed_batches, poll_feed, sync_feeds
 from warwatch.store.db import session
 from warwatch.store.models import utcnow
+
+#: Poll tasks per run, each polling its share of the due feeds in turn (see poll-feeds).
+POLL_BATCHES = 16
 
 
 @cache
@@ -110,3 +115,44 @@ def feed_alerts_task(outcomes: list[PollOutcome]) -> int:
                                              failures=o.consecutive_failures, last_error=o.error)
         s.commit()
     return queued
+
+
+def poll_due(due: list[tuple[int, str]]) -> list[PollOutcome]:
+    """Poll the due feeds in batches, then each feed that met trouble on its own, with retries; one outcome per feed.
+
+    Called from the flow: it maps poll-feeds over the batches and poll-feed over the feeds handed on.
+    """
+    batches = feed_batches(due, POLL_BATCHES)
+    futures = poll_feeds_task.map(batches, [_label(batch) for batch in batches])
+    outcomes = [outcome for future, batch in zip(futures, batches)
+                for outcome in _batch_outcomes(future.result(raise_on_failure=False), batch)]
+    again = [outcome for outcome in outcomes if outcome.status == "retry"]
+    if not again:
+        return outcomes
+    poll = load_settings().poll
+    polling = poll_feed_task.with_options(
+        retries=max(poll.task_retries - 1, 0),  # poll-feeds made the first attempt
+        retry_delay_seconds=exponential_backoff(backoff_factor=poll.task_retry_delay_seconds),
+    )
+    futures = polling.map([o.feed_id for o in again], [o.feed_name for o in again])
+    retried = {o.feed_id: _outcome(future.result(raise_on_failure=False), (o.feed_id, o.feed_name))
+               for future, o in zip(futures, again)}
+    return [retried.get(outcome.feed_id, outcome) for outcome in outcomes]
+
+
+def _label(batch: list[tuple[int, str]]) -> str:
+    return batch[0][1] if len(batch) == 1 else f"{batch[0][1]} and {len(batch) - 1} more"
+
+
+def _batch_outcomes(result: list[PollOutcome] | BaseException, batch: list[tuple[int, str]]) -> list[PollOutcome]:
+    """A batch task that crashed hands each of its feeds to poll-feed."""
+    if isinstance(result, list):
+        return result
+    return [PollOutcome(feed_id, name, "retry", error=f"{type(result).__name__}: {result}") for feed_id, name in batch]
+
+
+def _outcome(result: PollOutcome | BaseException, feed: tuple[int, str]) -> PollOutcome:
+    """A poll task that crashed counts as a failed feed, so one bad feed never fails the run."""
+    if isinstance(result, PollOutcome):
+        return result
+    return PollOutcome(feed[0], feed[1], "failed", error=f"{type(result).__name__}: {result}")
