@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -85,3 +86,30 @@ def test_unreachable_slack_still_polls_and_queues(tmp_path):
                                       "WARWATCH_SLACK_CHANNEL": "C0NEWS", "WARWATCH_SLACK_API_URL": slack.base_url})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "messages will wait in the outbox" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_summary_and_feed_health_read_at_80_columns(tmp_path):
+    from warwatch.demo.slack_double import SlackDouble
+
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "Border Region Gazette (all news)"\n'
+                     'url = "http://127.0.0.1:9/feeds/border-region-gazette/all-news.rss"\n', encoding="utf-8")
+    env = {"WARWATCH_DATA_DIR": str(tmp_path), "WARWATCH_FEEDS_FILE": str(feeds), "COLUMNS": "80",
+           "WARWATCH_HTTP__ALLOW_PRIVATE_ADDRESSES": "true", "SLACK_BOT_TOKEN": "xoxb-ok",
+           "WARWATCH_SLACK_CHANNEL": "C0NEWS"}
+    with SlackDouble(tokens={"xoxb-ok"}, down=True) as slack:
+        run = warwatch("run", env={**env, "WARWATCH_SLACK_API_URL": slack.base_url})
+    assert run.returncode == 0, run.stderr[-2000:]
+    for label in ("feeds polled", "not modified", "new articles", "new stories", "coverage updates", "duplicates",
+                  "off topic", "contradictions", "deliveries sent", "deliveries failed", "deliveries waiting"):
+        assert label in run.stdout, run.stdout  # each on one line, none cut to "cove…"
+    assert "Failed feeds" in run.stdout and "consecutive" in run.stdout
+    assert "…" not in run.stdout and max(map(len, run.stdout.splitlines())) <= 80
+
+    health = warwatch("feeds", env=env)
+    assert health.returncode == 0, health.stderr[-2000:]
+    header = {word.strip(",") for word in health.stdout.split("┡")[0].split("┏")[1].replace("┃", " ").split()}
+    assert {"feed", "last", "success", "next", "poll", "on", "topic", "failures", "error"} <= header, header
+    assert "Gazette" in health.stdout and "never" in health.stdout and "Connection refused" in health.stdout
+    assert re.search(r"\b\d{4}-\d\d-\d\d \d\d:\d\d\b", health.stdout), health.stdout  # the next poll, on one line
+    assert "…" not in health.stdout and max(map(len, health.stdout.splitlines())) <= 80

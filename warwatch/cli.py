@@ -17,8 +17,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 from warwatch.config.settings import ConfigError, Settings, dump_feeds, load_settings
 from warwatch.store.db import StoreError, engine_for, session
@@ -70,8 +68,10 @@ def _run_monitor() -> str:
 @app.command()
 def run() -> None:
     """Run one monitoring cycle now: poll the feeds, group stories, deliver."""
+    from warwatch.render.terminal import summary_view
+
     _ready_settings()
-    out.print(Markdown(_run_monitor()))
+    out.print(summary_view(_run_monitor()))
 
 
 @app.command()
@@ -88,7 +88,8 @@ def serve() -> None:
     from warwatch.flows.monitor import monitor
 
     prefect_serve(
-        monitor.to_deployment(name="warwatch-monitor", schedules=[Cron(settings.schedule_cron, timezone=settings.timezone)],
+        monitor.to_deployment(name="warwatch-monitor",
+                              schedules=[Cron(settings.schedule_cron, timezone=settings.timezone)],
                               concurrency_limit=1, tags=["warwatch", "monitor"]),
         digest.to_deployment(name="warwatch-digest", schedules=[Cron(settings.digest_cron, timezone=settings.timezone)],
                              concurrency_limit=1, tags=["warwatch", "digest"]),
@@ -102,6 +103,7 @@ def feeds() -> None:
     topic, so a feed that brings only noise can be dropped."""
     from warwatch.delivery.views import topic_shares
     from warwatch.feeds.polling import sync_feeds
+    from warwatch.render.terminal import column, fitted_table
     from warwatch.store.models import Feed
 
     settings = _ready_settings_without_sink()
@@ -110,22 +112,22 @@ def feeds() -> None:
         s.commit()
         rows = [s.get_one(Feed, i) for i in ids]
         shares = topic_shares(s)
-    table = Table("feed", "last success", "failures", "next poll", "on topic", "last error", title="warwatch feeds")
+    table = fitted_table("feed", column("last success,\nnext poll", no_wrap=True), "on topic",
+                         "failures,\nlast error", title="warwatch feeds (times in UTC)")
     for feed in rows:
         on, judged = shares.get(feed.id, (0, 0))
+        error = (feed.last_error or "")[:80]
         table.add_row(
             feed.name,
-            _when(feed.last_success_at) or "never",
-            str(feed.consecutive_failures),
-            _when(feed.next_poll_at) or "next run",
+            f"{_when(feed.last_success_at) or 'never'}\n{_when(feed.next_poll_at) or 'next run'}",
             f"{on} of {judged} ({on / judged:.0%})" if judged else "–",
-            (feed.last_error or "")[:80],
+            f"{feed.consecutive_failures}\n{error}" if error else str(feed.consecutive_failures),
         )
     out.print(table)
 
 
 def _when(moment) -> str | None:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else None
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else None
 
 
 @app.command()
@@ -166,7 +168,9 @@ def demo(
                 state = _monitor_state()
                 summary = state.result()
             slack.transcript(out)
-        out.print(Markdown(summary))
+        from warwatch.render.terminal import summary_view
+
+        out.print(summary_view(summary))
         if prefect_server:
             _serve_ui(prefect_server, state.state_details.flow_run_id)
 
@@ -216,7 +220,9 @@ def replay(
     if json_output:
         sys.stdout.write("".join(event.json() + "\n" for event in events))
         return
-    table = Table("id", "story", "duplicate of", "contradicts", title="replay")
+    from warwatch.render.terminal import column, fitted_table
+
+    table = fitted_table("id", column("story", no_wrap=True), "duplicate of", "contradicts", title="replay")
     for event in events:
         if isinstance(event, ContradictionEvent):
             table.add_row("", "", "", f"{event.other}: {event.explanation}")
@@ -252,7 +258,10 @@ def pairs(
     if json_output:
         sys.stdout.write("".join(r.json() + "\n" for r in results))
         return
-    table = Table("id", "similarity", "duplicate", "contradiction", title="pairs")
+    from warwatch.render.terminal import column, fitted_table
+
+    numbers = (column(header, no_wrap=True) for header in ("similarity", "duplicate", "contradiction"))
+    table = fitted_table("id", *numbers, title="pairs")
     for r in results:
         table.add_row(r.id, f"{r.similarity:.3f}", "yes" if r.duplicate else "", r.kind if r.contradiction else "")
     out.print(table)

@@ -508,3 +508,23 @@ def test_transcript(slack: SlackDouble, client: WebClient) -> None:
     assert broadcast.startswith("    ") and "also sent to the channel" in broadcast
     assert any("Blocks only" in line for line in lines)
     assert "channel_not_found x1" in lines[-1]
+
+
+def test_transcript_repeats_an_edited_text_only_when_the_edit_changed_it(slack: SlackDouble, client: WebClient) -> None:
+    kept = "Story [2]: ferry sinks off Odesa, port authority says — 1 article from 1 outlet"
+    parent = client.chat_postMessage(channel="C0NEWS", text=kept, blocks=[section("1 outlet")])["ts"]
+    client.chat_update(channel="C0NEWS", ts=parent, text=kept, blocks=[section("still 1 outlet")])
+    client.chat_update(channel="C0NEWS", ts=parent, text=kept, blocks=[section("1 outlet, checked")])
+    first = "Story [3]: evacuation of the border districts widens, the governor says — 2 articles from 2 outlets"
+    other = client.chat_postMessage(channel="C0NEWS", text=first)["ts"]
+    client.chat_update(channel="C0NEWS", ts=other, text=first.replace("2 articles from 2", "5 articles from 3"))
+    console = Console(record=True, width=400, color_system=None)
+    slack.transcript(console)
+    lines = console.export_text().splitlines()
+
+    blocks_only = next(line for line in lines if "ferry sinks off Odesa" in line)
+    assert blocks_only.count("ferry sinks off Odesa") == 1
+    assert "(edited x2)" in blocks_only and "originally" not in blocks_only
+    reworded = next(line for line in lines if "5 articles from 3 outlets" in line)
+    assert "(edited x1; originally '…" in reworded and "2 articles from 2 outlets')" in reworded
+    assert reworded.count("evacuation of the border districts") == 1  # the unchanged start is not repeated

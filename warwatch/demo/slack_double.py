@@ -23,6 +23,7 @@ import base64
 import binascii
 import copy
 import json
+import os.path
 import threading
 import time
 from collections import Counter, deque
@@ -710,10 +711,35 @@ def _transcript_line(message: Message) -> Text:
     if message.reply_broadcast:
         line.append("  (also sent to the channel)", style="cyan")
     if message.edits:
-        line.append(f"  (edited x{len(message.edits)}; originally {message.edits[0].old_text!r})", style="yellow")
+        line.append(f"  ({_edit_note(message)})", style="yellow")
     if message.metadata is not None:
         line.append(f"  [{message.metadata['event_type']}]", style="dim")
     return line
+
+
+def _edit_note(message: Message) -> str:
+    """"edited x2", and the text as first posted when the edits changed it (an edit of the blocks alone leaves it)."""
+    note = f"edited x{len(message.edits)}"
+    original = message.edits[0].old_text
+    if original != message.text:
+        note += f"; originally {_changed_part(original, message.text)!r}"
+    return note
+
+
+def _changed_part(old: str, new: str, context: int = 20, most: int = 80) -> str:
+    """``old`` whole when short; else where it differs from ``new``, with about ``context`` characters of whole words
+    either side and "…" for what is left out, in ``most`` characters at most."""
+    if len(old) <= 3 * context:
+        return old
+    start = len(os.path.commonprefix([old, new]))
+    end = len(old) - len(os.path.commonprefix([old[start:][::-1], new[start:][::-1]]))
+    start = old.rfind(" ", 0, start - context) + 1 if start > context else 0
+    after = old.find(" ", min(end + context, len(old)))
+    end = len(old) if after < 0 else after
+    part = old[start:end]
+    if len(part) > most:
+        part, end = part[:most], start + most
+    return ("…" if start else "") + part + ("…" if end < len(old) else "")
 
 
 def _handler_for(double: SlackDouble) -> type[BaseHTTPRequestHandler]:
