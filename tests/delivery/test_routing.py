@@ -185,13 +185,3 @@ def test_rules_from_settings_data() -> None:
         Config.model_validate({"routes": [{"channel": "C0UA", "keyword": ["typo"]}]})  # a typo must not match all
     with pytest.raises(ValidationError):
         Rule(keywords=["war", "  "])
-
-
-def test_keyword_pattern_is_compiled_once() -> None:
-    rule = Rule(keywords=["war"])
-    pattern = rule._pattern
-    assert pattern is not None
-    rule.matches(facts("War"))
-    rule.matches(facts("Peace"))
-    assert rule._pattern is pattern
-    assert Rule()._pattern is None

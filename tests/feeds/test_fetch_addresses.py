@@ -61,13 +61,13 @@ def connects(monkeypatch) -> list[tuple[str, int]]:
 @pytest.fixture
 def first_check_public(monkeypatch) -> None:
     """The first address checked passes (the test server standing in for a public feed); later checks are real."""
-    real, checked = fetch_module._refusal, []
+    real, checked = fetch_module.refusal, []
 
     def refusal(address: str) -> str | None:
         checked.append(address)
         return None if len(checked) == 1 else real(address)
 
-    monkeypatch.setattr(fetch_module, "_refusal", refusal)
+    monkeypatch.setattr(fetch_module, "refusal", refusal)
 
 
 @pytest.fixture
@@ -136,16 +136,16 @@ def _refused(client: httpx.Client, url: str, pattern: str) -> None:
     "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "240.0.0.1", "100.64.0.1", "::",
 ])
 def test_internal_addresses_are_refused(address: str) -> None:
-    assert fetch_module._refusal(address)
+    assert fetch_module.refusal(address)
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::1111", "::ffff:93.184.216.34"])
 def test_global_addresses_are_allowed(address: str) -> None:
-    assert fetch_module._refusal(address) is None
+    assert fetch_module.refusal(address) is None
 
 
 def test_reasons_name_the_kind_of_address() -> None:
-    reasons = {a: fetch_module._refusal(a) for a in ("0.0.0.0", "::ffff:127.0.0.1", "169.254.169.254", "224.0.0.1",
+    reasons = {a: fetch_module.refusal(a) for a in ("0.0.0.0", "::ffff:127.0.0.1", "169.254.169.254", "224.0.0.1",
                                                     "240.0.0.1", "fc00::1", "100.64.0.1")}
     assert reasons == {"0.0.0.0": "unspecified", "::ffff:127.0.0.1": "loopback", "169.254.169.254": "link-local",
                        "224.0.0.1": "multicast", "240.0.0.1": "reserved", "fc00::1": "private",

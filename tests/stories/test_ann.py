@@ -115,14 +115,16 @@ def test_a_mask_the_graph_cannot_fill_falls_back_to_exact_search():
     assert_same(ann, exact, query, 20, allowed)
 
 
-def test_exact_below_the_row_threshold():
+def test_exact_below_the_row_threshold(tmp_path):
     rng = np.random.default_rng(5)
     data = unit(rng, 50)
-    ann = AnnIndex(exact_below=1000)
-    for v in data:
-        ann.add(v)
+    saved = tmp_path / "window.usearch"
+    ann = AnnIndex(exact_below=1000, saved=saved)
+    for i, v in enumerate(data):
+        ann.add(v, i)
     ann.search(data[0], 3, np.ones(50, bool))
-    assert ann._graph is None  # no graph was built for so few rows
+    ann.save()
+    assert not saved.exists()  # no graph was built for so few rows, so none is saved
 
 
 def test_bad_shapes_are_errors():

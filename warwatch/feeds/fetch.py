@@ -66,7 +66,7 @@ class _RefusedAddress(httpcore.ConnectError):
 _INTERNAL = ("unspecified", "loopback", "link_local", "multicast", "reserved", "private")
 
 
-def _refusal(address: str) -> str | None:
+def refusal(address: str) -> str | None:
     """Why connecting to IP ``address`` is refused (e.g. "link-local"), or None for a global address."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
@@ -147,7 +147,7 @@ class _DeadlineBackend(httpcore.NetworkBackend):
             raise httpcore.ConnectError(str(exc)) from exc
         addresses = list(dict.fromkeys(info[4][0] for info in found))
         for address in addresses:
-            if not self.allow_private and (reason := _refusal(address)):
+            if not self.allow_private and (reason := refusal(address)):
                 named = "" if address == host else f" for host {host}"
                 raise _RefusedAddress(f"refused internal address {address} ({reason}){named}")
         return addresses
