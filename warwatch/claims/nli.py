@@ -1,4 +1,4 @@
-"""Optional NLI scoring of claim pairs with a sentence-transformers CrossEncoder.
+"""Optional NLI scoring of claim pairs with a cross-encoder (:mod:`warwatch.crossencoder`).
 
 Off unless ``settings.claims.nli_model`` names a model (for example
 cross-encoder/nli-deberta-v3-xsmall). The model is loaded offline only, on CPU,
@@ -7,14 +7,9 @@ from a local path or the local Hugging Face cache; warwatch never downloads it.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-import numpy as np
-
-if TYPE_CHECKING:  # importing sentence-transformers (and torch) is slow; do it on first load
-    from sentence_transformers import CrossEncoder
+from warwatch.crossencoder import load_classifier, probabilities
 
 #: Label names recognised in the model config's ``id2label`` (case-insensitive substrings).
 LABELS = ("contradiction", "entailment", "neutral")
@@ -22,10 +17,6 @@ LABELS = ("contradiction", "entailment", "neutral")
 
 class NliModelError(RuntimeError):
     """The NLI model cannot be loaded offline or has no contradiction label."""
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
 
 
 def _label_index(id2label: dict[int, str]) -> dict[str, int]:
@@ -39,27 +30,11 @@ def _label_index(id2label: dict[int, str]) -> dict[str, int]:
 
 
 class NliModel:
-    """A CrossEncoder NLI model on CPU; label order comes from its ``id2label``."""
+    """An NLI cross-encoder on CPU; label order comes from its ``id2label``."""
 
     def __init__(self, name_or_path: str, batch_size: int = 32) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
-        from sentence_transformers import CrossEncoder
-
-        try:
-            self._encoder: CrossEncoder = CrossEncoder(
-                name_or_path,
-                device="cpu",
-                local_files_only=True,
-                activation_fn=torch.nn.Identity(),
-            )
-        except (OSError, ValueError) as exc:
-            raise NliModelError(
-                f"NLI model {name_or_path!r} is not available offline: {_one_line(exc)}"
-            ) from exc
-        config = getattr(self._encoder.model, "config", None)
-        self.labels = _label_index(getattr(config, "id2label", None) or {})
+        self._tokenizer, self._model = load_classifier(name_or_path, "NLI model", NliModelError)
+        self.labels = _label_index(self._model.config.id2label or {})
         if "contradiction" not in self.labels:
             raise NliModelError(
                 f"NLI model {name_or_path!r} has no contradiction label in its id2label"
@@ -71,16 +46,8 @@ class NliModel:
         """Probability that each (premise, hypothesis) pair contradicts, in pair order."""
         if not pairs:
             return []
-        logits = self._encoder.predict(
-            [list(pair) for pair in pairs],
-            batch_size=self.batch_size,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-        )
-        logits = np.asarray(logits, dtype=np.float64).reshape(len(pairs), -1)
-        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probabilities = shifted / shifted.sum(axis=1, keepdims=True)
-        return probabilities[:, self.labels["contradiction"]].tolist()
+        read = probabilities(self._tokenizer, self._model, pairs, self.batch_size)
+        return read[:, self.labels["contradiction"]].tolist()
 
 
 @lru_cache(maxsize=4)

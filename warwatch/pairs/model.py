@@ -10,7 +10,6 @@ so unlike an NLI model named in the settings it works offline out of the box.
 
 from __future__ import annotations
 
-import os
 import warnings
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from warwatch import crossencoder
+from warwatch.crossencoder import load_classifier
 from warwatch.embedding import default_model_path
 
 if TYPE_CHECKING:
@@ -39,31 +40,14 @@ class ContradictionModelError(RuntimeError):
 
 def base_model() -> tuple[object, torch.nn.Module]:
     """The tokenizer and all-MiniLM-L6-v2 with a fresh classification head, loaded offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from transformers.utils import logging as transformers_logging
-
-    path = default_model_path()
-    transformers_logging.disable_progress_bar()  # keep stderr for warwatch's own progress
-    verbosity = transformers_logging.get_verbosity()
-    transformers_logging.set_verbosity_error()  # the fresh head is reported as missing weights
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            path, num_labels=len(LABELS), local_files_only=True,
-            id2label=dict(enumerate(LABELS)), label2id={name: i for i, name in enumerate(LABELS)})
-    except (OSError, ValueError) as exc:
-        raise ContradictionModelError(f"base model {path!r} for the contradiction model is not available "
-                                      f"offline: {' '.join(str(exc).split())}") from exc
-    finally:
-        transformers_logging.set_verbosity(verbosity)
-    return tokenizer, model
+    return load_classifier(default_model_path(), "base model of the contradiction model", ContradictionModelError,
+                           num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+                           label2id={name: i for i, name in enumerate(LABELS)})
 
 
 def tokenize(tokenizer, pairs: list[tuple[str, str]]):
     """The model's input for ``pairs`` (padded to the longest)."""
-    return tokenizer([a for a, _ in pairs], [b for _, b in pairs], padding=True, truncation=True,
-                     max_length=MAX_TOKENS, return_tensors="pt")
+    return crossencoder.tokenize(tokenizer, pairs, MAX_TOKENS)
 
 
 class ContradictionModel:
@@ -79,7 +63,7 @@ class ContradictionModel:
                 self._model = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload().eval()
         except (OSError, ValueError) as exc:
             raise ContradictionModelError(f"contradiction adapter in {adapter_dir} cannot be loaded: "
-                                          f"{' '.join(str(exc).split())}") from exc
+                                          f"{crossencoder.one_line(exc)}") from exc
         self.batch_size = batch_size
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
@@ -89,16 +73,7 @@ class ContradictionModel:
 
 def probabilities(tokenizer, model: torch.nn.Module, pairs: list[tuple[str, str]], batch_size: int = 64) -> np.ndarray:
     """``model``'s probabilities of :data:`LABELS` for each pair; pairs of similar length are batched together."""
-    import torch
-
-    out = np.zeros((len(pairs), len(LABELS)))
-    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-    with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            logits = model(**tokenize(tokenizer, [pairs[i] for i in chunk])).logits
-            out[chunk] = torch.softmax(logits.double(), dim=-1).numpy()
-    return out
+    return crossencoder.probabilities(tokenizer, model, pairs, batch_size, MAX_TOKENS)
 
 
 def contradiction_log_odds(probabilities: np.ndarray) -> np.ndarray:
