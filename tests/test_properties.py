@@ -21,16 +21,7 @@ from hypothesis import strategies as st
 from num2words import num2words
 
 from warwatch.claims.quantities import find_figures, normalise_numbers
-from warwatch.delivery.blocks import (
-    SlackMessage,
-    contradiction_message,
-    coverage_message,
-    digest_message,
-    feed_alert_message,
-    flow_alert_message,
-    parent_update,
-    story_message,
-)
+from warwatch.delivery import blocks
 from warwatch.delivery.send import SlackSink
 from warwatch.delivery.views import ClaimView, ContradictionView, CoverageView, DigestView, FeedHealthView, StoryView
 from warwatch.demo.slack_double import SlackDouble
@@ -69,20 +60,22 @@ def stories(draw) -> StoryView:
 
 
 @st.composite
-def all_messages(draw) -> list[SlackMessage]:
+def all_messages(draw) -> list[blocks.SlackMessage]:
     story = draw(stories())
     contradiction = ContradictionView(story_headline=draw(feed_text), kind=draw(feed_text), reason=draw(feed_text),
                                       new=draw(claims()), earlier=draw(claims()))
     feed = FeedHealthView(name=draw(feed_text), failures=draw(st.integers(0, 9)), last_error=draw(st.none() | feed_text),
                           last_success=draw(st.none() | st.just(WHEN)))
     return [
-        *story_message(story),
-        parent_update(story),
-        *coverage_message(CoverageView(headline=draw(feed_text), url=draw(urls), outlet=draw(feed_text), published=WHEN)),
-        *contradiction_message(contradiction),
-        *feed_alert_message(feed, recovered=draw(st.booleans())),
-        *flow_alert_message(draw(feed_text), draw(feed_text), recovered=draw(st.booleans())),
-        *digest_message(DigestView(since=WHEN, until=WHEN, stories=[story], contradictions=[contradiction], feeds=[feed])),
+        *blocks.story_message(story),
+        blocks.parent_update(story),
+        *blocks.coverage_message(CoverageView(headline=draw(feed_text), url=draw(urls), outlet=draw(feed_text),
+                                              published=WHEN)),
+        *blocks.contradiction_message(contradiction),
+        *blocks.feed_alert_message(feed, recovered=draw(st.booleans())),
+        *blocks.flow_alert_message(draw(feed_text), draw(feed_text), recovered=draw(st.booleans())),
+        *blocks.digest_message(DigestView(since=WHEN, until=WHEN, stories=[story], contradictions=[contradiction],
+                                          feeds=[feed])),
     ]
 
 
