@@ -9,9 +9,10 @@ import pytest
 
 from warwatch.claims import parse
 from warwatch.claims.check import Disputes, check_article
+from warwatch.claims.claim import Claim
 from warwatch.claims.compare import compare
 from warwatch.claims.confidence import confidence
-from warwatch.claims.extract import Claim, extract_claims, extract_many
+from warwatch.claims.extract import extract_claims, extract_many
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.parse import MODEL_VERSION, pipeline
 from warwatch.config.settings import ClaimSettings

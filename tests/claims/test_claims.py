@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warwatch.claims.check import Disputes, check_article
+from warwatch.claims.claim import Claim
 from warwatch.claims.compare import compare
-from warwatch.claims.extract import _BLANK_LINE, Claim, _sentences, extract_claims
+from warwatch.claims.extract import extract_claims
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.quantities import find_figures, normalise_numbers
+from warwatch.claims.sentences import _BLANK_LINE, split_sentences
 
 MON = datetime(2024, 8, 12, 15, tzinfo=timezone.utc)  # a Monday
 
@@ -266,4 +268,5 @@ def test_sentences_are_those_of_pysbds_own_non_destructive_mode_paragraph_by_par
     segment = pysbd.Segmenter(language="en", clean=False).segment
     ends = [m.end() for m in _BLANK_LINE.finditer(text)] + [len(text)]
     paragraphs = [text[start:stop] for start, stop in zip([0, *ends], ends)]
-    assert _sentences(text) == [sentence for paragraph in paragraphs if paragraph for sentence in segment(paragraph)]
+    assert split_sentences(text) == [sentence for paragraph in paragraphs if paragraph
+                                     for sentence in segment(paragraph)]

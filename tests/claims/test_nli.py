@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from warwatch.claims.extract import Claim
+from warwatch.claims.claim import Claim
 from warwatch.claims.nli import NliModel, NliModelError, load_nli
 from warwatch.claims.stage import nli_judge
 from warwatch.config.settings import ClaimSettings

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.confidence import Confidence, confidence, decisive
-from warwatch.claims.extract import Claim
 from warwatch.claims.history import ClaimHistory, Scope, in_scope, scope
-
 
 Judge = Callable[[Claim, Claim], Verdict | None]
 """A second opinion on a pair the rules let pass (the optional NLI model): a contradiction or None."""

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warwatch.claims.extract import Claim, place_key
+from warwatch.claims.claim import Claim
 from warwatch.claims.lexicon import CUMULATIVE
+from warwatch.claims.placenames import place_key
 
 CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, not contradiction
 VAGUE_MARGIN = 10.0      # "thousands" against a figure: only an order of magnitude apart contradicts

@@ -24,8 +24,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict
-from warwatch.claims.extract import Claim
 from warwatch.claims.lexicon import OUTLET_SIDES
 
 BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4}

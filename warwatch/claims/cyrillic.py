@@ -1,4 +1,4 @@
-"""Claims in Russian and Ukrainian reports, in the frames of the English ones (:class:`~warwatch.claims.extract.Claim`).
+"""Claims in Russian and Ukrainian reports, in the frames of the English ones (:class:`~warwatch.claims.claim.Claim`).
 
 Words are read by their lemmas (pymorphy3, with the language's dictionary), so "освобожден", "освободили" and
 "освобождение" are one verb and "Купянска" is Kupiansk (:mod:`warwatch.places`). What is read, clause by clause:
@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import pysbd
 
-from warwatch.claims.extract import Claim
+from warwatch.claims.claim import Claim
 from warwatch.claims.quantities import interval
 from warwatch.places import MORPHOLOGY, gazetteer, morphology, normal
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from warwatch.claims import parse
+from warwatch.lexicon import VERB_NEGATIONS
 
 STRIKE_VERBS = {"strike", "hit", "attack", "target", "shell", "bomb", "fire", "kill", "shoot", "launch"}
-_CUE = re.compile(r"\b(?:not|never|n't)\b[^.;]{0,40}?\b(?:strik|struck|hit|attack|target|shell|bomb|fir|kill|sho[ot])",
-                  re.I)
+_CUE = re.compile(r"\b(?:" + "|".join(sorted(VERB_NEGATIONS))
+                  + r")\b[^.;]{0,40}?\b(?:strik|struck|hit|attack|target|shell|bomb|fir|kill|sho[ot])", re.I)
 
 
 def candidate(clause: str) -> bool:

@@ -17,9 +17,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from operator import itemgetter
 
+from warwatch.claims.claim import Claim
 from warwatch.claims.compare import partners, person_key
-from warwatch.claims.extract import Claim, place_key
 from warwatch.claims.lexicon import CUMULATIVE
+from warwatch.claims.placenames import place_key
 
 Scope = str | date | None
 Entry = tuple[float, int, Hashable, Claim]  # (published timestamp, order added, key, claim)

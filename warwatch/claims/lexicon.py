@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from warwatch.lexicon import NEGATIONS
+
 # Quantity kinds: a figure's kind comes from the first of these words near it. Words are matched
 # at the start of a lower-cased token, so "evacuat" covers evacuated/evacuation/evacuating.
 QUANTITY_KINDS: dict[str, tuple[str, ...]] = {
@@ -86,13 +88,15 @@ OUTLET_SIDES: dict[str, tuple[str, ...]] = {
 
 # Statements that a place is still contested: a denial of its capture.
 CONTESTED = re.compile(
-    r"\b(fighting (?:\w+ )?(?:continues|continued|goes on|is going on|was (?:still )?going on|still going on|is ongoing)"
+    r"\b(fighting (?:\w+ )?(?:continues|continued|goes on|is going on|was (?:still )?going on|still going on"
+    r"|is ongoing)"
     r"|(?:are|is|were) (?:still )?fighting (?:in|for)|still controls?|still holds?|recaptured|retook|has not fallen"
     r"|not been (?:captured|taken))\b", re.I)
 
 # A bare denial of what was just reported ("This is not true", "rejected the claim").
 DENIAL = re.compile(
-    r"\b(?:(?:is|was|it's) not (?:true|so|the case)|(?:rejected|rejects|denied|denies|disputed|disputes|refuted|dismissed)"
+    r"\b(?:(?:is|was|it's) not (?:true|so|the case)"
+    r"|(?:rejected|rejects|denied|denies|disputed|disputes|refuted|dismissed)"
     r"(?: (?:the|this|that|these|such|\w+'s))? (?:claims?|reports?|allegations?|statements?)|untrue|false claims?)\b",
     re.I)
 
@@ -120,15 +124,20 @@ MECHANISMS: dict[str, tuple[str, ...]] = {
                     "counter-missile", "nasams"),
 }
 # An ammunition fire or detonation on board is an accident even though it explodes.
-ACCIDENT_PHRASES = re.compile(r"\b(?:explosion|detonation) of (?:the )?ammunition|ammunition (?:detonat|explo)\w*", re.I)
-DENIED_INVOLVEMENT = re.compile(r"\b(?:denied|denies|deny|rejects?|rejected)\b[^.;]{0,60}\b(?:involvement|responsib\w*|accusations?)\b", re.I)
+ACCIDENT_PHRASES = re.compile(r"\b(?:explosion|detonation) of (?:the )?ammunition|ammunition (?:detonat|explo)\w*",
+                              re.I)
+DENIED_INVOLVEMENT = re.compile(r"\b(?:denied|denies|deny|rejects?|rejected)\b[^.;]{0,60}"
+                                r"\b(?:involvement|responsib\w*|accusations?)\b", re.I)
 
 HEDGES = re.compile(
     r"\b(?:may|might|could|reportedly|allegedly|possibly|apparently|unconfirmed|unverified|rumou?red|believed"
     r"|appears?|doing the rounds|claim(?:s|ed)?|purportedly|as much as|as many as|up to"
     r"|not (?:be )?(?:independently )?(?:verif\w*|confirm\w*))\b", re.I)
-NOT_CONFIRMED = re.compile(r"\b(?:not|never|yet to|declined to) (?:(?:independently|officially) )?(?:confirm|verif)\w*", re.I)
-NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|denied|denies|n't)\b", re.I)
+NOT_CONFIRMED = re.compile(r"\b(?:not|never|yet to|declined to) (?:(?:independently|officially) )?(?:confirm|verif)\w*",
+                           re.I)
+# A status said not to hold: the common negations and a denial verb (the rarer negations were never read here).
+NEGATION = re.compile(r"\b(?:" + "|".join(sorted(
+    (NEGATIONS - {"nothing", "nowhere", "neither", "nor", "noone", "cannot"}) | {"denied", "denies"})) + r")\b", re.I)
 
 SAY_VERBS = ("said", "says", "told", "announced", "stated", "claimed", "claims", "reported", "reports",
              "added", "insists", "insisted", "maintains", "maintained", "confirmed", "declared", "wrote",
@@ -160,3 +169,7 @@ NOT_PLACES = {
     "operational", "command", "head", "state", "news", "agency", "yevgeny", "serhiy", "oleksandr", "volodymyr",
     "dmitry", "sergei", "vladimir", "oleksiy", *MONTHS, *WEEKDAYS,
 }
+
+
+def kind_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)

@@ -21,16 +21,17 @@ from sqlalchemy.orm import Session
 
 from warwatch.claims import cyrillic
 from warwatch.claims.check import Disputes, Judge, check_article
+from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict, partners
-from warwatch.claims.extract import Claim, extract_many
+from warwatch.claims.extract import extract_many
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
-from warwatch.stories.assign import model_covers
-from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
 from warwatch.store.models import Article, Contradiction, Feed
 from warwatch.store.models import Claim as ClaimRow
+from warwatch.stories.assign import model_covers
+from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
 
 
 def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings,

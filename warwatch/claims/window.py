@@ -13,7 +13,7 @@ from datetime import datetime
 
 import numpy as np
 
-from warwatch.claims.extract import Claim
+from warwatch.claims.claim import Claim
 from warwatch.stories.search import ExactIndex, VectorIndex
 
 #: Nearest claims fetched per new claim before the kind, place and similarity filters.

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warwatch.claims.extract import Claim
+from warwatch.claims.claim import Claim
 from warwatch.store.models import Article, Contradiction, Feed, Story
 from warwatch.store.models import Claim as ClaimRow
 

@@ -22,7 +22,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from warwatch.pairs.lexicon import NEGATIONS, STOPWORDS, contrast, includes, number, opposite, position, stem, tokens
+from warwatch.lexicon import NEGATIONS, STOPWORDS
+from warwatch.pairs.lexicon import contrast, includes, number, opposite, position, stem, tokens
 from warwatch.pairs.model import LOG_ODDS_LIMIT
 
 #: Words that make a claim absolute; an absolute on one side only often marks a contradiction.

@@ -12,18 +12,6 @@ import re
 from functools import cache
 from itertools import combinations
 
-#: Words that negate the clause they are in.
-NEGATIONS = frozenset({"not", "n't", "no", "never", "nobody", "none", "nothing", "nowhere", "neither", "nor",
-                       "noone", "cannot"})
-
-#: Function words left out of the content comparison.
-STOPWORDS = frozenset("""
-a an the this that these those some any each its it his her their our my your there here
-is are was were be been being am do does did has have had will would shall should can could may might must
-of to for by at as with from and or but so than then if while when which who whom whose what where how
-i you he she we they me him us them one ones also just very really quite something anything
-""".split())
-
 _IRREGULAR = {
     "men": "man", "women": "woman", "children": "child", "people": "person", "feet": "foot", "teeth": "tooth",
     "mice": "mouse", "geese": "goose", "lying": "lie", "lay": "lie", "laying": "lie", "lain": "lie",

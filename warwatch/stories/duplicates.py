@@ -11,15 +11,17 @@ import unicodedata
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from warwatch.lexicon import STOPWORDS
+
 if TYPE_CHECKING:
     from warwatch.stories.grouping import GroupingParams
 
-_STOPWORDS = frozenset(
-    """a an the of to in on at for by with from and or but is are was were be been being
-    it its this that these those as has have had will would could should said says say
-    he she they we i you his her their our not no do does did than then so if into over
-    after before about up out more most also""".split()
-)
+# Duplicate scoring was tuned with its own list: some pronouns and determiners, modals, question words and
+# intensifiers count as content here; prepositions, negations, "more", "most" and reporting verbs do not.
+_STOPWORDS = (STOPWORDS - frozenset("""
+am any anything can each here him how just may me might must my one ones quite really shall some something them
+there us very what when where which while who whom whose your
+""".split())) | frozenset("about after before in into on out over up no not more most said say says".split())
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[^\W_]+")
 
