@@ -197,6 +197,17 @@ def test_the_explanation_quotes_both_figures_their_speaker_and_date():
     assert "Oleksandr Syrskyi" in reason and "12 Aug 2024" in reason
 
 
+@pytest.mark.parametrize("low, scale", [(0.5, "about 4,000,000,000 times"), (0.0, "against")])
+def test_a_vast_ratio_is_written_out_and_a_figure_of_none_is_no_ratio(low, scale):
+    at = datetime(2024, 8, 12, tzinfo=timezone.utc)
+    earlier = Claim("Officials said 0.5 km² was affected.", "territory", at, value=low, low=low, high=low, unit="km²",
+                    shown=str(low))
+    new = Claim("A blogger said 2 billion km² was affected.", "territory", at, value=2e9, low=2e9, high=2e9,
+                unit="km²", shown="2 billion")
+    reason = compare(new, earlier).reason
+    assert f"{scale} the" in reason and "e+" not in reason
+
+
 def test_a_claim_and_its_denial_in_one_article_is_a_dispute():
     new = list(enumerate(claims("Commander says Marinka taken, Kyiv says fighting continues in Marinka")))
     (finding,) = check_article(new, ClaimHistory(), Disputes())
