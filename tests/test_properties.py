@@ -98,7 +98,7 @@ def text_objects(value, in_header: bool = False):
 
 
 def assert_inert_mrkdwn(text: str) -> None:
-    """Only links built by slack_messages (escaped http(s) URL, label = its host) are control sequences."""
+    """Only links built by delivery.blocks (escaped http(s) URL, label = its host) are control sequences."""
     for url, label in BUILT_LINK.findall(text):
         assert not ENTITY.search(url), url
         assert re.match(r"https?://[^/?#]*", url.replace("&amp;", "&")), url
