@@ -14,10 +14,14 @@ import sys
 import threading
 import time
 
+import pytest
+
 from warwatch.demo.server import DemoServer
 from warwatch.demo.slack_double import SlackDouble
 
 from support.monitor_runs import TOKEN, Outcome, assert_once, finish, make_store, outcome, run, start
+
+pytestmark = pytest.mark.slow  # about 2 min of runs held open on purpose: `make test-slow`
 
 ROUNDS = 2
 HOLD_SECONDS = 40

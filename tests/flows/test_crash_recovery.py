@@ -23,6 +23,8 @@ from support.monitor_child import POINTS
 from support.monitor_runs import TOKEN, Outcome, assert_once, make_store, outcome, run, stage_feeds
 from support.slack import calls_to
 
+pytestmark = pytest.mark.slow  # about 10 min, a monitor run per crash point: `make test-slow`
+
 # The second cycle brings the contradiction, updates to stories posted in the first, and a new story.
 CUT = datetime(2024, 8, 13, tzinfo=timezone.utc)
 # The second cycle brings one article only: a single coverage update, so a lost parent refresh shows.

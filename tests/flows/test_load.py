@@ -23,8 +23,11 @@ from support.loadgen import (
     replay_load,
 )
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "wait4") or not os.path.exists("/proc/self/statm"),
-                                reason="measures a child's peak memory with os.wait4 (Linux)")
+pytestmark = [
+    pytest.mark.slow,  # about 20 min: `make test-slow`
+    pytest.mark.skipif(not hasattr(os, "wait4") or not os.path.exists("/proc/self/statm"),
+                       reason="measures a child's peak memory with os.wait4 (Linux)"),
+]
 
 
 def test_one_cycle_stores_and_groups_500_feeds_of_100_items_within_budget(tmp_path, prefect_api):
