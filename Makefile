@@ -23,7 +23,7 @@ demo: install  ## run one offline monitoring cycle against the bundled demo feed
 test: install  ## run the test suite, but for the slow tests (about 6 min on 2 cores); a test file per worker
 	$(PY) -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
-test-slow: install  ## the load, concurrent-run and crash-recovery tests, one at a time (about 30 min on 2 cores)
+test-slow: install  ## the load, concurrent-run and crash-recovery tests, one at a time (about 15 min on 2 cores)
 	$(PY) -m pytest -m slow
 
 audit: install  ## fail on an installed dependency with a known vulnerability (pip-audit + PyPI advisories)
