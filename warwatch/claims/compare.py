@@ -7,9 +7,12 @@ Rules, in the terms of the issue:
   meet;
 - a place captured against the same place contested, or an evacuation called complete against
   people dead or missing, contradict;
-- a named person killed against alive or captured;
-- a cause (an attack against an accident, or against the defender's own air defence) or the side blamed (or a
-  denial of that blame) conflict, for the same event: causes both dated, more than a week apart, are not compared.
+- a named person killed against alive or captured; a group said to be unharmed against a count of its dead or
+  wounded;
+- a withdrawal told as orderly against the same one told as chaotic;
+- a cause (an attack against an accident, or against the defender's own air defence, or that air defence
+  against a denial that it brought anything down) or the side blamed (or a denial of that blame) conflict, for
+  the same event: causes both dated, more than a week apart, are not compared.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, no
 VAGUE_MARGIN = 10.0      # "thousands" against a figure: only an order of magnitude apart contradicts
 STATUS_DAYS = 7          # control of a place can change; claims further apart are not compared
 LOSSES = {"killed", "missing"}
+HARMED = {"killed", "wounded"}  # counts a group said to be unharmed disputes
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,9 @@ def partners(kind: str) -> set[str]:
     """The kinds a claim of ``kind`` is compared with: :func:`compare` finds every other pair unrelated."""
     if kind == "evacuation":
         return {"evacuation", *LOSSES}
-    return {kind, "evacuation"} if kind in LOSSES else {kind}
+    if kind == "unharmed":
+        return {"unharmed", *HARMED}
+    return {kind} | ({"evacuation"} if kind in LOSSES else set()) | ({"unharmed"} if kind in HARMED else set())
 
 
 def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
@@ -74,6 +80,10 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
         return _cause(new, old)
     if kinds == {"fate"}:
         return _fate(new, old)
+    if "unharmed" in kinds and kinds & HARMED:
+        return _unharmed(*((new, old) if new.kind == "unharmed" else (old, new)))
+    if kinds == {"withdrawal"}:
+        return _withdrawal(new, old)
     return UNRELATED
 
 
@@ -138,6 +148,10 @@ def _control(new: Claim, old: Claim) -> Verdict:
 
 
 def _cause(new: Claim, old: Claim) -> Verdict:
+    if new.mechanism == old.mechanism == "air defence" and new.polarity != old.polarity:
+        downed, denied = (new, old) if new.polarity else (old, new)
+        return Verdict("contradiction", "cause", f"{_who(downed)} gives {_cause_text(downed)}; "
+                                                 f"{_who(denied)} says air defence did not bring it down")
     if new.polarity and old.polarity:
         if new.mechanism and old.mechanism and new.mechanism != old.mechanism or _own_fire(new, old) or _own_fire(old, new):
             return Verdict("contradiction", "cause", f"{_who(old)} gives {_cause_text(old)}; {_who(new)} gives {_cause_text(new)}")
@@ -162,6 +176,30 @@ def _fate(new: Claim, old: Claim) -> Verdict:
         return CONSISTENT
     return Verdict("contradiction", "status", f"{_who(old)} says {old.subject} was {old.fate}; "
                                               f"{_who(new)} says {new.subject} is {new.fate}")
+
+
+def _unharmed(status: Claim, figure: Claim) -> Verdict:
+    """A group said to be unharmed against a count of the same group's dead or wounded: both must name the group
+    (soldiers, civilians), and whose people they are must not differ."""
+    if figure.subject != status.subject or (figure.actor and status.actor and figure.actor != status.actor) or \
+            figure.part or figure.planned or (figure.low or 0) < 1 or \
+            abs((figure.published - status.published).days) > STATUS_DAYS:
+        return UNRELATED
+    people = {"military": "soldiers", "civilian": "civilians"}.get(status.subject or "", status.subject)
+    return Verdict("contradiction", "status", f"{_who(figure)} reports {_figure_text(figure)}; "
+                                              f"{_who(status)} says the {people} were unharmed")
+
+
+def _withdrawal(new: Claim, old: Claim) -> Verdict:
+    if new.subject and old.subject and place_key(new.subject) != place_key(old.subject) or \
+            abs((new.published - old.published).days) > STATUS_DAYS:
+        return UNRELATED
+    if new.polarity == old.polarity:
+        return CONSISTENT
+    orderly, chaotic = (new, old) if new.polarity else (old, new)
+    place = f" from {new.subject or old.subject}" if new.subject or old.subject else ""
+    return Verdict("contradiction", "status", f"{_who(orderly)} says the withdrawal{place} was orderly; "
+                                              f"{_who(chaotic)} says it was in disorder")
 
 
 def person_key(name: str) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from warwatch.claims import attribution, denial, fate, parse
+from warwatch.claims import attribution, denial, fate, interception, parse, unharmed, withdrawal
 from warwatch.claims import lexicon as lx
 from warwatch.claims.causes import cause_readings
 from warwatch.claims.claim import Claim, Fields
@@ -61,8 +61,9 @@ def _sentence_claims(sentence: str, speaker_of: Callable[[str, str], str | None]
             speaker = speaker_of(clause, sentence) if clause != sentence else sentence_speaker
             found += _clause_claims(clause, sentence, sentence_speaker if speaker is UNSAID else speaker,
                                     published, source, state, [*earlier, *found])
-    if fate.candidate(sentence, sentence_speaker):
-        found += _fate_claims(sentence, sentence_speaker, published, source, state)
+    fates, groups = fate.candidate(sentence, sentence_speaker), unharmed.candidate(sentence)
+    if fates or groups:
+        found += _people_claims(sentence, sentence_speaker, published, source, state, fates, groups)
     return found, sentence_speaker
 
 
@@ -117,7 +118,20 @@ def _clause_claims(clause: str, sentence: str, speaker: str | None, published: d
         claims += _status_claims(said, reading.status, state, earlier)
     denied = _denied(clause, said, reading)
     blamed = [Claim(**said, **found) for found in reading.causes]  # the words, read without the negation
-    return claims + [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied
+    return claims + [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied + \
+        _parsed_statuses(clause, said)
+
+
+def _parsed_statuses(clause: str, said: dict) -> list[Claim]:
+    """The statuses read from the parse of the clause: how a withdrawal went, air defence denied to have brought a
+    weapon down."""
+    claims = []
+    if withdrawal.candidate(clause):
+        claims += [Claim(**said, kind="withdrawal", subject=place, polarity=orderly)
+                   for orderly, place in withdrawal.manners(clause)]
+    if interception.candidate(clause) and interception.denied(clause):
+        claims.append(Claim(**said, kind="cause", mechanism="air defence", polarity=False))
+    return claims
 
 
 def _denied(clause: str, said: dict, reading: _Reading) -> list[Claim]:
@@ -131,15 +145,21 @@ def _denied(clause: str, said: dict, reading: _Reading) -> list[Claim]:
     return [Claim(**said, kind="cause", actor=side, polarity=False) for side in sorted(sides - known - {None})]
 
 
-def _fate_claims(sentence: str, speaker: str | None, published: datetime, source: str | None,
-                 state: _ArticleState) -> list[Claim]:
-    """The fates of the titled people a sentence names (:mod:`warwatch.claims.fate`), a claim each."""
+def _people_claims(sentence: str, speaker: str | None, published: datetime, source: str | None,
+                   state: _ArticleState, fates: bool, groups: bool) -> list[Claim]:
+    """The fates of the titled people a sentence names (:mod:`warwatch.claims.fate`) and the groups it says came
+    to no harm (:mod:`warwatch.claims.unharmed`), as ``fates`` and ``groups`` ask, a claim each: read from the
+    whole sentence's parse, as its clauses may part a subject from its verb ("he and other servicemen,
+    including …, were safe")."""
     if speaker and generic(speaker):
         speaker = state.last_speaker
     said = dict(text=sentence, published=published, hedged=bool(lx.HEDGES.search(sentence)), speaker=speaker,
                 side=side_of(speaker or ""), refers_to=refers_to(sentence, published),
                 places=places(sentence, speaker), source=source)
-    return [Claim(**said, kind="fate", subject=name, fate=found) for name, found in fate.fates(sentence)]
+    claims = [Claim(**said, kind="fate", subject=name, fate=found) for name, found in fate.fates(sentence)] \
+        if fates else []
+    return claims + [Claim(**said, kind="unharmed", subject=group, actor=side)
+                     for group, side in (unharmed.groups_unharmed(sentence) if groups else ())]
 
 
 class _Reading(NamedTuple):

@@ -164,6 +164,13 @@ def claim_value(claim: Claim) -> str:
         return f"{claim.subject}: {claim.fate}"
     if claim.kind == "evacuation":
         return "evacuation complete" if claim.polarity else "evacuation not complete"
+    if claim.kind == "unharmed":
+        return f"{claim.actor + ' ' if claim.actor else ''}{claim.subject}: unharmed"
+    if claim.kind == "withdrawal":
+        manner = "orderly" if claim.polarity else "in disorder"
+        return f"withdrawal{' from ' + claim.subject if claim.subject else ''}: {manner}"
+    if claim.mechanism == "air defence" and not claim.polarity and not claim.actor:
+        return "not brought down by air defence"
     cause = claim.mechanism or "cause"
     blame = f", blamed on {claim.actor}" if claim.actor and claim.polarity else f", {claim.actor} not to blame" if claim.actor else ""
     return f"{cause}{blame}"

@@ -1,0 +1,129 @@
+"""Statuses read from the parse: a group unharmed, how a withdrawal went, air defence denied to have downed a weapon."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from warwatch.claims.claim import Claim
+from warwatch.claims.compare import compare
+from warwatch.claims.confidence import confidence
+from warwatch.claims.extract import extract_claims
+from warwatch.config.settings import ClaimSettings
+from warwatch.delivery.views import claim_value
+
+MON = datetime(2024, 8, 12, 15, tzinfo=timezone.utc)
+LATER = MON + timedelta(days=1)
+BAR = ClaimSettings().alert_confidence
+
+
+def of_kind(kind: str, sentence: str, published: datetime = MON) -> list[Claim]:
+    return [c for c in extract_claims(sentence, "", published) if c.kind == kind]
+
+
+def alerted_dispute(new: Claim, old: Claim, kind: str) -> bool:
+    verdict = compare(new, old)
+    return (verdict.relation, verdict.kind) == ("contradiction", kind) and confidence(new, old, verdict).score >= BAR
+
+
+@pytest.mark.parametrize("sentence, group, side", [
+    ("The soldiers were not hurt in the strike because they were in a shelter, the governor said.", "military", None),
+    ("No civilians were injured, the mayor said.", "civilian", None),
+    ("None of the crew was harmed.", "military", None),
+    ("He and two other marines, including a medic from the 36th Brigade, were safe.", "military", None),
+    ("The Russian soldiers at the checkpoint were unharmed, Moscow said.", "military", "Russia"),
+])
+def test_a_group_said_to_have_come_to_no_harm(sentence, group, side):
+    assert [(c.subject, c.actor) for c in of_kind("unharmed", sentence)] == [(group, side)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two soldiers were injured in the strike.",
+    "The civilians were moved to safe areas.",
+    "The soldiers were not evacuated in time.",
+    "The building was not damaged, the mayor said.",
+])
+def test_harm_done_or_other_words_are_no_unharmed_group(sentence):
+    assert of_kind("unharmed", sentence) == []
+
+
+def test_a_group_unharmed_against_a_count_of_its_dead_is_a_dispute_across_the_lines():
+    (killed,) = [c for c in extract_claims("The Russian defence ministry said its strike killed more than 50 Ukrainian "
+                                           "soldiers.", "", MON) if c.is_quantity]
+    (unharmed,) = of_kind("unharmed", "The soldiers were not hurt because they were in a shelter, Ukraine's army "
+                                      "said.", LATER)
+    assert alerted_dispute(unharmed, killed, "status")
+    assert "the soldiers were unharmed" in compare(unharmed, killed).reason
+    # a count that names no group, or another side's soldiers, is not disputed
+    (people,) = [c for c in extract_claims("The strike killed 30 people, the governor said.", "", MON) if c.is_quantity]
+    (russian,) = of_kind("unharmed", "The Russian soldiers at the checkpoint were unharmed, Moscow said.", LATER)
+    assert compare(unharmed, people).relation == "unrelated"
+    assert compare(russian, killed).relation == "unrelated"
+
+
+@pytest.mark.parametrize("sentence, orderly, place", [
+    ("The withdrawal from Marinka was carried out according to plan, the Ukrainian commander said.", True, "Marinka"),
+    ("Covering the organised withdrawal of our units from Marinka, the artillery fired 300 times.", True, "Marinka"),
+    ("The troops withdrew in an orderly manner.", True, None),
+    ("Ukrainian units abandoned their weapons in a chaotic retreat from Marinka.", False, "Marinka"),
+    ("The retreat of the Ukrainian troops was not organised, the Russian defence minister said.", False, None),
+])
+def test_how_a_withdrawal_went(sentence, orderly, place):
+    assert [(c.polarity, c.subject) for c in of_kind("withdrawal", sentence)] == [(orderly, place)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukrainian forces withdrew from Marinka to avoid encirclement.",
+    "The withdrawal was planned for Monday.",
+    "The troops retreated in order to regroup.",
+])
+def test_a_withdrawal_without_a_manner_is_no_claim(sentence):
+    assert of_kind("withdrawal", sentence) == []
+
+
+def test_an_orderly_withdrawal_against_a_chaotic_one_is_a_dispute_across_the_lines():
+    (orderly,) = of_kind("withdrawal", "The withdrawal from Marinka went according to plan, the Ukrainian commander "
+                                       "said.")
+    (chaotic,) = of_kind("withdrawal", "Ukrainian units fled in a chaotic retreat from Marinka, Russia's defence "
+                                       "ministry said.", LATER)
+    assert alerted_dispute(chaotic, orderly, "status")
+    (elsewhere,) = of_kind("withdrawal", "The Ukrainian retreat from Vuhledar was chaotic, Russia's defence ministry "
+                                         "said.", LATER)
+    assert compare(elsewhere, orderly).relation == "unrelated"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukraine's air force said it cannot shoot down missiles of this type.",
+    "Not one of these missiles was intercepted, the air force said.",
+    "Reports that the missile was shot down are false, the air force said.",
+    "The army does not have a system capable of downing such missiles, the air force said.",
+])
+def test_a_denial_that_air_defence_downed_a_weapon(sentence):
+    assert [(c.mechanism, c.polarity) for c in of_kind("cause", sentence)] == [("air defence", False)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Air defence shot down 25 of the 38 missiles, the air force said.",
+    "The governor did not say whether the drone was shot down.",
+])
+def test_a_weapon_downed_or_a_question_left_open_is_no_denial(sentence):
+    assert [c for c in of_kind("cause", sentence) if c.polarity is False] == []
+
+
+def test_air_defence_blamed_against_its_denial_is_a_dispute_across_the_lines():
+    (downed,) = of_kind("cause", "Russia's defence ministry said the damage was caused by a falling Ukrainian air "
+                                 "defence missile.")
+    (denial,) = of_kind("cause", "Ukraine's air force said it cannot shoot down missiles of this type.", LATER)
+    assert alerted_dispute(denial, downed, "cause")
+    assert "air defence did not bring it down" in compare(denial, downed).reason
+
+
+@pytest.mark.parametrize("kind, sentence, shown", [
+    ("unharmed", "The Russian soldiers at the checkpoint were unharmed, Moscow said.", "Russia military: unharmed"),
+    ("withdrawal", "Ukrainian units fled in a chaotic retreat from Marinka.", "withdrawal from Marinka: in disorder"),
+    ("cause", "Not one of these missiles was intercepted, the air force said.", "not brought down by air defence"),
+])
+def test_messages_show_what_each_status_asserts(kind, sentence, shown):
+    (claim,) = of_kind(kind, sentence)
+    assert claim_value(claim) == shown
