@@ -62,15 +62,19 @@ def test_a_group_unharmed_against_a_count_of_its_dead_is_a_dispute_across_the_li
     assert compare(russian, killed).relation == "unrelated"
 
 
-@pytest.mark.parametrize("sentence, orderly, place", [
-    ("The withdrawal from Marinka was carried out according to plan, the Ukrainian commander said.", True, "Marinka"),
-    ("Covering the organised withdrawal of our units from Marinka, the artillery fired 300 times.", True, "Marinka"),
-    ("The troops withdrew in an orderly manner.", True, None),
-    ("Ukrainian units abandoned their weapons in a chaotic retreat from Marinka.", False, "Marinka"),
-    ("The retreat of the Ukrainian troops was not organised, the Russian defence minister said.", False, None),
+@pytest.mark.parametrize("sentence, orderly, place, side", [
+    ("The withdrawal from Marinka was carried out according to plan, the Ukrainian commander said.", True, "Marinka",
+     None),
+    ("Covering the organised withdrawal of our units from Marinka, the artillery fired 300 times, Kyiv said.", True,
+     "Marinka", "Ukraine"),
+    ("The troops withdrew in an orderly manner.", True, None, None),
+    ("Ukrainian units abandoned their weapons in a chaotic retreat from Marinka.", False, "Marinka", None),
+    ("The retreat of the Ukrainian troops was not organised, the Russian defence minister said.", False, None,
+     "Ukraine"),
+    ("Russia's hasty withdrawal from Kherson was no success.", False, "Kherson", "Russia"),
 ])
-def test_how_a_withdrawal_went(sentence, orderly, place):
-    assert [(c.polarity, c.subject) for c in of_kind("withdrawal", sentence)] == [(orderly, place)]
+def test_how_a_withdrawal_went(sentence, orderly, place, side):
+    assert [(c.polarity, c.subject, c.actor) for c in of_kind("withdrawal", sentence)] == [(orderly, place, side)]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -91,6 +95,9 @@ def test_an_orderly_withdrawal_against_a_chaotic_one_is_a_dispute_across_the_lin
     (elsewhere,) = of_kind("withdrawal", "The Ukrainian retreat from Vuhledar was chaotic, Russia's defence ministry "
                                          "said.", LATER)
     assert compare(elsewhere, orderly).relation == "unrelated"
+    (russian,) = of_kind("withdrawal", "The Russian retreat was chaotic, the Ukrainian army said.", LATER)
+    (ukrainian,) = of_kind("withdrawal", "The Ukrainian withdrawal went according to plan, Kyiv said.")
+    assert compare(russian, ukrainian).relation == "unrelated"  # two sides' withdrawals
 
 
 @pytest.mark.parametrize("sentence", [

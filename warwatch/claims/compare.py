@@ -9,7 +9,7 @@ Rules, in the terms of the issue:
   people dead or missing, contradict;
 - a named person killed against alive or captured; a group said to be unharmed against a count of its dead or
   wounded;
-- a withdrawal told as orderly against the same one told as chaotic;
+- a withdrawal (from one place, by one side) told as orderly against the same one told as chaotic;
 - a cause (an attack against an accident, or against the defender's own air defence, or that air defence
   against a denial that it brought anything down) or the side blamed (or a denial of that blame) conflict, for
   the same event: causes both dated, more than a week apart, are not compared.
@@ -192,6 +192,7 @@ def _unharmed(status: Claim, figure: Claim) -> Verdict:
 
 def _withdrawal(new: Claim, old: Claim) -> Verdict:
     if new.subject and old.subject and place_key(new.subject) != place_key(old.subject) or \
+            new.actor and old.actor and new.actor != old.actor or \
             abs((new.published - old.published).days) > STATUS_DAYS:
         return UNRELATED
     if new.polarity == old.polarity:

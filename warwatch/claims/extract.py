@@ -127,8 +127,8 @@ def _parsed_statuses(clause: str, said: dict) -> list[Claim]:
     weapon down."""
     claims = []
     if withdrawal.candidate(clause):
-        claims += [Claim(**said, kind="withdrawal", subject=place, polarity=orderly)
-                   for orderly, place in withdrawal.manners(clause)]
+        claims += [Claim(**said, kind="withdrawal", subject=place, polarity=orderly, actor=_side_named(who, said))
+                   for orderly, place, who in withdrawal.manners(clause)]
     if interception.candidate(clause) and interception.denied(clause):
         claims.append(Claim(**said, kind="cause", mechanism="air defence", polarity=False))
     return claims
@@ -139,10 +139,14 @@ def _denied(clause: str, said: dict, reading: _Reading) -> list[Claim]:
     speaker's side."""
     if not denial.candidate(clause):
         return []
-    sides = {side_of(words) or (said["side"] if re.search(r"\b(?:we|our|us)\b", words, re.I) else None)
-             for words in denial.strikers_denied(clause)}
+    sides = {_side_named(words, said) for words in denial.strikers_denied(clause)}
     known = {found.get("actor") for found in reading.causes if found.get("polarity") is False}
     return [Claim(**said, kind="cause", actor=side, polarity=False) for side in sorted(sides - known - {None})]
+
+
+def _side_named(words: str, said: dict) -> str | None:
+    """The side ``words`` name; "we", "our" forces are the speaker's."""
+    return side_of(words) or (said["side"] if re.search(r"\b(?:we|our|us)\b", words, re.I) else None)
 
 
 def _people_claims(sentence: str, speaker: str | None, published: datetime, source: str | None,

@@ -4,7 +4,7 @@ withdrawal") or in disorder ("a chaotic retreat", "the retreat was not organised
 Each side tells its own retreats as orderly and the other's as a rout, so the two readings of one withdrawal
 are a dispute worth checking. The manner is read from the words the tree attaches to the withdrawal: its
 modifiers, or the predicate it is the subject of (and that predicate's complement), with their negation; the
-place is the one it is from.
+place is the one it is from, and whose forces withdrew is read from its owner or subject.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def candidate(clause: str) -> bool:
     return bool(_CUE.search(clause) and _MANNER.search(clause))
 
 
-def manners(clause: str) -> list[tuple[bool, str | None]]:
-    """(in order, the place withdrawn from or None) for each withdrawal whose manner the clause states; empty
-    while collecting for a batch."""
+def manners(clause: str) -> list[tuple[bool, str | None, str]]:
+    """(in order, the place withdrawn from or None, the words naming who withdrew) for each withdrawal whose manner
+    the clause states; empty while collecting for a batch."""
     doc = parse.parsed(clause)
     if doc is None:
         return []
@@ -45,7 +45,7 @@ def manners(clause: str) -> list[tuple[bool, str | None]]:
             words += [g for c in predicate.children if c.dep_ in ("xcomp", "acomp") for g in c.children]
         manner = _manner(words)
         if manner is not None:
-            found.append((manner, _place(word)))
+            found.append((manner, _place(word), _who(word)))
     return found
 
 
@@ -76,6 +76,14 @@ def _with_objects(words) -> list:
 
 def _plan_follows(word) -> bool:
     return any(t.lemma_.lower() == "plan" for t in word.subtree)
+
+
+def _who(word) -> str:
+    """Who withdrew: a withdrawal's owner and modifiers ("Russia's", "the Ukrainian", "of our units"), or the
+    subject of "withdraw"."""
+    kept = {"poss", "amod", "compound", "nsubj"}
+    words = [t for c in word.children if c.dep_ in kept or c.dep_ == "prep" and c.lower_ == "of" for t in c.subtree]
+    return " ".join(t.text for t in words)
 
 
 def _place(word) -> str | None:
