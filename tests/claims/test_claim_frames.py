@@ -207,7 +207,8 @@ def test_a_place_held_by_one_side_against_taken_or_held_by_the_other(earlier, ne
 
 
 def test_the_defenders_own_air_defence_against_a_strike_is_a_dispute_across_the_lines():
-    strike = one("The hospital was hit by a Russian missile, Ukraine's security service said.")
+    (strike,) = [c for c in extract_claims("The hospital was hit by a Russian missile, Ukraine's security service "
+                                           "said.", "", MON) if c.kind == "cause"]  # and a civilian target
     own_fire = one("The Russian defence ministry said the damage was caused by a falling Ukrainian air defence "
                    "missile.", LATER)
     verdict = compare(own_fire, strike)
@@ -239,7 +240,8 @@ def test_a_denied_strike_is_a_denial_of_responsibility_not_blame(sentence, actor
 
 
 def test_a_side_denying_a_strike_the_other_blames_on_it_is_a_dispute():
-    blame = one("Kyiv said the apartment block was hit by a Russian missile.")
+    (blame,) = [c for c in extract_claims("Kyiv said the apartment block was hit by a Russian missile.", "", MON)
+                if c.kind == "cause"]
     (denied,) = [c for c in extract_claims("Russia's armed forces do not strike residential buildings, the Kremlin "
                                            "spokesman said.", "", LATER) if c.kind == "cause"]
     verdict = compare(denied, blame)

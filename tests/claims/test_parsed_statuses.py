@@ -130,7 +130,40 @@ def test_air_defence_blamed_against_its_denial_is_a_dispute_across_the_lines():
     ("unharmed", "The Russian soldiers at the checkpoint were unharmed, Moscow said.", "Russia military: unharmed"),
     ("withdrawal", "Ukrainian units fled in a chaotic retreat from Marinka.", "withdrawal from Marinka: in disorder"),
     ("cause", "Not one of these missiles was intercepted, the air force said.", "not brought down by air defence"),
+    ("target", "A residential building in Odesa was hit by the missile.", "hit a civilian target in Odesa"),
 ])
 def test_messages_show_what_each_status_asserts(kind, sentence, shown):
     (claim,) = of_kind(kind, sentence)
     assert claim_value(claim) == shown
+
+
+@pytest.mark.parametrize("sentence, target, place", [
+    ("Russian forces hit a meeting of Ukrainian officers in Sumy, Moscow said.", "military", "Sumy"),
+    ("The missile hit a crowded street full of civilians, the president said.", "civilian", None),
+    ("A residential building in Odesa was hit by the missile.", "civilian", "Odesa"),
+    ("The drone struck an ammunition depot overnight.", "military", None),
+])
+def test_what_a_strike_hit(sentence, target, place):
+    assert [(c.subject, c.where) for c in of_kind("target", sentence)] == [(target, place)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia does not strike residential buildings, the Kremlin said.",
+    "Moscow denied targeting civilians in the city.",
+    "The missile hit the building at noon.",
+])
+def test_a_denied_strike_or_a_target_of_no_kind_is_no_target_claim(sentence):
+    assert of_kind("target", sentence) == []
+
+
+def test_a_military_target_against_a_civilian_one_is_a_dispute_for_one_strike():
+    (military,) = of_kind("target", "Russia's defence ministry said its missiles hit a meeting of Ukrainian officers "
+                                    "in Sumy.")
+    (civilian,) = of_kind("target", "The missiles hit a crowded street in Sumy, Ukraine's president said.", LATER)
+    assert alerted_dispute(civilian, military, "target")
+    assert compare(civilian, military).reason.endswith("says a civilian one")
+    (days_later,) = of_kind("target", "The missiles hit a crowded street in Sumy, Ukraine's president said.",
+                            MON + timedelta(days=4))
+    (elsewhere,) = of_kind("target", "The missiles hit a crowded street in Kharkiv, Ukraine's president said.", LATER)
+    assert compare(days_later, military).relation == "unrelated"  # another strike
+    assert compare(elsewhere, military).relation == "unrelated"

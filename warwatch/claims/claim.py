@@ -15,8 +15,8 @@ class Claim:
 
     text: str                      # the sentence it was found in
     kind: str                      # a quantity kind ("killed", "territory", "equipment:tank:destroyed", …),
-                                   # "control", "evacuation", "cause", "fate", "unharmed" (a group) or
-                                   # "withdrawal" (polarity: orderly)
+                                   # "control", "evacuation", "cause", "fate", "unharmed" (a group),
+                                   # "withdrawal" (polarity: orderly) or "target" (subject: military, civilian)
     published: datetime
     subject: str | None = None     # the place or group it is about
     value: float | None = None

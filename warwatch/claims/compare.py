@@ -10,6 +10,7 @@ Rules, in the terms of the issue:
 - a named person killed against alive or captured; a group said to be unharmed against a count of its dead or
   wounded;
 - a withdrawal (from one place, by one side) told as orderly against the same one told as chaotic;
+- what a strike hit told as a military target against a civilian one, for reports at most two days apart;
 - a cause (an attack against an accident, or against the defender's own air defence, or that air defence
   against a denial that it brought anything down) or the side blamed (or a denial of that blame) conflict, for
   the same event: causes both dated, more than a week apart, are not compared.
@@ -84,6 +85,8 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
         return _unharmed(*((new, old) if new.kind == "unharmed" else (old, new)))
     if kinds == {"withdrawal"}:
         return _withdrawal(new, old)
+    if kinds == {"target"}:
+        return _target(new, old)
     return UNRELATED
 
 
@@ -201,6 +204,22 @@ def _withdrawal(new: Claim, old: Claim) -> Verdict:
     place = f" from {new.subject or old.subject}" if new.subject or old.subject else ""
     return Verdict("contradiction", "status", f"{_who(orderly)} says the withdrawal{place} was orderly; "
                                               f"{_who(chaotic)} says it was in disorder")
+
+
+STRIKE_DAYS = 2  # what a strike hit: reports further apart are about other strikes
+
+
+def _target(new: Claim, old: Claim) -> Verdict:
+    """A strike's target told as military against civilian: one strike, so reports (and the days they name) at
+    most a couple of days apart, in the same place when both name one."""
+    if new.where and old.where and place_key(new.where) != place_key(old.where) or \
+            abs((new.published - old.published).days) > STRIKE_DAYS or \
+            new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > 1:
+        return UNRELATED
+    if new.subject == old.subject:
+        return CONSISTENT
+    return Verdict("contradiction", "target", f"{_who(old)} says the strike hit a {old.subject} target; "
+                                              f"{_who(new)} says a {new.subject} one")
 
 
 def person_key(name: str) -> str:

@@ -28,7 +28,7 @@ from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict
 from warwatch.claims.lexicon import OUTLET_SIDES
 
-BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4}
+BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4, "target": 0.4}
 OTHER_BASE = 0.3          # a kind without rules of its own (the optional NLI model's)
 OPPOSITE_SIDES = 0.35
 ONE_SIDE = -0.3

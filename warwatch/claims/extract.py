@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from warwatch.claims import attribution, denial, fate, interception, parse, unharmed, withdrawal
+from warwatch.claims import attribution, denial, fate, interception, parse, targets, unharmed, withdrawal
 from warwatch.claims import lexicon as lx
 from warwatch.claims.causes import cause_readings
 from warwatch.claims.claim import Claim, Fields
@@ -124,13 +124,15 @@ def _clause_claims(clause: str, sentence: str, speaker: str | None, published: d
 
 def _parsed_statuses(clause: str, said: dict) -> list[Claim]:
     """The statuses read from the parse of the clause: how a withdrawal went, air defence denied to have brought a
-    weapon down."""
+    weapon down, what a strike hit."""
     claims = []
     if withdrawal.candidate(clause):
         claims += [Claim(**said, kind="withdrawal", subject=place, polarity=orderly, actor=_side_named(who, said))
                    for orderly, place, who in withdrawal.manners(clause)]
     if interception.candidate(clause) and interception.denied(clause):
         claims.append(Claim(**said, kind="cause", mechanism="air defence", polarity=False))
+    if targets.candidate(clause):
+        claims += [Claim(**said, kind="target", subject=target, where=place) for target, place in targets.targets(clause)]
     return claims
 
 

@@ -169,6 +169,8 @@ def claim_value(claim: Claim) -> str:
     if claim.kind == "withdrawal":
         manner = "orderly" if claim.polarity else "in disorder"
         return f"withdrawal{' from ' + claim.subject if claim.subject else ''}: {manner}"
+    if claim.kind == "target":
+        return f"hit a {claim.subject} target{' in ' + claim.where if claim.where else ''}"
     if claim.mechanism == "air defence" and not claim.polarity and not claim.actor:
         return "not brought down by air defence"
     cause = claim.mechanism or "cause"
