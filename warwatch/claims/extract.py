@@ -119,12 +119,12 @@ def _clause_claims(clause: str, sentence: str, speaker: str | None, published: d
     denied = _denied(clause, said, reading)
     blamed = [Claim(**said, **found) for found in reading.causes]  # the words, read without the negation
     return claims + [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied + \
-        _parsed_statuses(clause, said)
+        _parsed_statuses(reading.text, said)
 
 
 def _parsed_statuses(clause: str, said: dict) -> list[Claim]:
-    """The statuses read from the parse of the clause: how a withdrawal went, air defence denied to have brought a
-    weapon down, what a strike hit."""
+    """The statuses read from the parse of the clause (as read: its figures' parse serves them too): how a
+    withdrawal went, air defence denied to have brought a weapon down, what a strike hit."""
     claims = []
     if withdrawal.candidate(clause):
         claims += [Claim(**said, kind="withdrawal", subject=place, polarity=orderly, actor=_side_named(who, said))
@@ -175,6 +175,7 @@ class _Reading(NamedTuple):
     figures: tuple[FigureReading, ...]
     status: Status
     causes: tuple[Fields, ...]
+    text: str              # the clause as read: speaker cut out, numbers normalised
 
 
 @lru_cache(maxsize=8192)  # the same sentences recur: reprints, live articles' updates, an outlet's boilerplate
@@ -188,7 +189,7 @@ def _reading(clause: str, speaker: str | None) -> _Reading:
     found = tuple(f for figure, following in zip(figures, [*figures[1:], None])
                   if (f := figure_reading(numbers, figure, following, side)))
     return _Reading(side, bool(lx.HEDGES.search(clause)), bool(_RUNNING_TOTAL.search(clause)), found,
-                    status(rest, side), tuple(cause_readings(rest, side)))
+                    status(rest, side), tuple(cause_readings(rest, side)), numbers)
 
 
 def _status_claims(said: dict, status: Status, state: _ArticleState, earlier: list[Claim]) -> list[Claim]:

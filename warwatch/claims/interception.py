@@ -14,6 +14,7 @@ import re
 from warwatch.claims import parse
 
 _CUE = re.compile(r"\b(?:shoot|shot|shooting|downed|downing|intercept\w*)\b", re.I)
+_STEMS = ("shoot", "shot", "downed", "downing", "intercept")
 _NOT = re.compile(r"\b(?:not?|never|none|cannot|unable|incapable|false|untrue)\b|n't\b", re.I)
 _UNABLE = {"unable", "incapable", "impossible"}
 _FALSE = {"false", "untrue", "fake"}
@@ -22,7 +23,8 @@ _STEPS = 4  # how far up the tree a negation may govern the verb
 
 def candidate(clause: str) -> bool:
     """Whether a clause may deny an interception (cheap: decides what is parsed)."""
-    return bool(_CUE.search(clause) and _NOT.search(clause))
+    lower = clause.lower()  # a substring test first: most clauses have no such verb, and the patterns cost more
+    return any(stem in lower for stem in _STEMS) and bool(_CUE.search(clause) and _NOT.search(clause))
 
 
 def denied(clause: str) -> bool:

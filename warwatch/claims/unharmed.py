@@ -19,12 +19,14 @@ UNHARMED = {"unharmed", "unhurt", "uninjured", "unscathed", "safe"}
 _NO = {"no", "none", "neither"}
 _CUE = re.compile(r"(?:\b(?:not?|none|never)\b|n't\b)[^.;]{0,60}?\b(?:injur|hurt|harm|wound)"
                   r"|\b(?:unharm|unhurt|uninjur|unscath|safe\b)", re.I)
+_STEMS = ("injur", "hurt", "harm", "wound", "unscath", "safe")
 _GROUP_WORDS = re.compile(r"\b(?:" + "|".join(w for words in PEOPLE_GROUPS.values() for w in words) + ")", re.I)
 
 
 def candidate(clause: str) -> bool:
     """Whether a clause may say a group came to no harm (cheap: decides what is parsed)."""
-    return bool(_CUE.search(clause) and _GROUP_WORDS.search(clause))
+    lower = clause.lower()  # a substring test first: most clauses have no harm word, and the patterns cost more
+    return any(stem in lower for stem in _STEMS) and bool(_CUE.search(clause) and _GROUP_WORDS.search(clause))
 
 
 def groups_unharmed(clause: str) -> list[tuple[str, str | None]]:

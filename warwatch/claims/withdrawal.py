@@ -18,6 +18,7 @@ ORDERLY = {"organized", "organised", "organize", "organise", "orderly", "control
 DISORDERLY = {"chaotic", "disorderly", "disorganized", "disorganised", "hasty", "hastily", "hurried", "hurriedly",
               "panicked", "panicky", "panic", "uncontrolled", "chaos", "disarray", "rout", "headlong", "flight"}
 _PLAN_PHRASES = {"according", "accordance", "accord"}  # "according to plan", "in accordance with a plan"
+_STEMS = ("withdr", "retreat", "pullout", "pull-out")
 _CUE = re.compile(r"\b(?:withdr[ae]w|retreat|pull-?out)", re.I)
 _MANNER = re.compile(r"\b(?:organi[sz]|orderly|plan|controlled|in order|chao|disorder|disorgani[sz]|hast|hurri"
                      r"|panic|uncontrolled|disarray|rout|headlong)", re.I)
@@ -25,7 +26,8 @@ _MANNER = re.compile(r"\b(?:organi[sz]|orderly|plan|controlled|in order|chao|dis
 
 def candidate(clause: str) -> bool:
     """Whether a clause may say how a withdrawal went (cheap: decides what is parsed)."""
-    return bool(_CUE.search(clause) and _MANNER.search(clause))
+    lower = clause.lower()  # a substring test first: most clauses have no withdrawal, and the patterns cost more
+    return any(stem in lower for stem in _STEMS) and bool(_CUE.search(clause) and _MANNER.search(clause))
 
 
 def manners(clause: str) -> list[tuple[bool, str | None, str]]:
