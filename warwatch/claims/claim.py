@@ -41,6 +41,7 @@ class Claim:
     planned: bool = False          # a figure planned or possible, not done ("are to be evacuated", "could")
     period: str | None = None      # "day": a figure for one day ("in the past 24 hours"); None: a total or unsaid
     language: str | None = None    # the sentence's, when not English ("ru", "uk")
+    admitted: bool = False         # cause: the speaker's own side blamed, in an admission ("conceded that we …")
 
     @property
     def is_quantity(self) -> bool:

@@ -159,12 +159,12 @@ def _cause(new: Claim, old: Claim) -> Verdict:
         if new.mechanism and old.mechanism and new.mechanism != old.mechanism or _own_fire(new, old) or _own_fire(old, new):
             return Verdict("contradiction", "cause", f"{_who(old)} gives {_cause_text(old)}; {_who(new)} gives {_cause_text(new)}")
         if new.actor and old.actor and new.actor != old.actor:
-            return Verdict("contradiction", "responsibility", f"{_who(old)} blames {old.actor}; {_who(new)} blames {new.actor}")
+            return Verdict("contradiction", "responsibility", f"{_who(old)} {_blames(old)}; {_who(new)} {_blames(new)}")
         return CONSISTENT
     if new.polarity != old.polarity and new.actor and new.actor == old.actor:
         blames, denies = (new, old) if new.polarity else (old, new)
         return Verdict("contradiction", "responsibility",
-                       f"{_who(blames)} blames {blames.actor}; {_who(denies)} denies {denies.actor} was responsible")
+                       f"{_who(blames)} {_blames(blames)}; {_who(denies)} denies {denies.actor} was responsible")
     return CONSISTENT
 
 
@@ -240,6 +240,10 @@ def _who(claim: Claim) -> str:
 def _evacuation(claim: Claim) -> str:
     group = {"military": "the crew", "civilian": "the residents"}.get(claim.subject or "", "everyone")
     return f"says {group} {'was' if claim.polarity else 'was not'} all evacuated"
+
+
+def _blames(claim: Claim) -> str:
+    return f"admits {claim.actor} was responsible" if claim.admitted else f"blames {claim.actor}"
 
 
 def _cause_text(claim: Claim) -> str:

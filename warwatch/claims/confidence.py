@@ -9,7 +9,8 @@ and listed for review. The evidence, each step named in the explanation:
   own losses is the exception: that is the contradiction itself). A claim whose speaker names no side is
   weighed, less, as its outlet's when the outlet speaks for a side; a claim with no speaker is weaker evidence.
 - **blame.** Each side blaming the other is the clearest dispute; a side read as blaming itself is more
-  likely a denial misread.
+  likely a denial misread, unless it is an admission ("conceded that we …"): a side owning up to an act it had
+  blamed on the other, or denied, is as clear as a dispute across the lines.
 - **hedging.** "reportedly", "could", "up to" on either claim.
 - **how far apart figures are,** and whether both say whose people or which group they count. Two orders of
   magnitude between figures of one frame (400,000 square miles against 1,000 km²) is decisive by itself: no
@@ -32,6 +33,7 @@ BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4, "
 OTHER_BASE = 0.3          # a kind without rules of its own (the optional NLI model's)
 OPPOSITE_SIDES = 0.35
 ONE_SIDE = -0.3
+ADMISSION = 0.35          # a side owns up to an act it had blamed on the other, or denied
 BY_OUTLET = 0.7           # the share of those weights when a side is known only from an outlet
 UNATTRIBUTED = -0.05      # per claim with no speaker
 MUTUAL_BLAME = 0.35       # each side blames the other
@@ -72,14 +74,17 @@ def confidence(new: Claim, old: Claim, verdict: Verdict) -> Confidence:
     (old_side, old_known), (new_side, new_known) = _side(old), _side(new)
     share = 1.0 if old_known and new_known else BY_OUTLET
     how = "" if share == 1.0 else ", partly by outlet"
-    if old_side and new_side and old_side != new_side:
+    owned_up = _owned_up(new, old) if verdict.kind == "responsibility" else None
+    if owned_up:
+        weigh(ADMISSION * share, "{} admits what it {}{}", *owned_up, how)
+    elif old_side and new_side and old_side != new_side:
         weigh(OPPOSITE_SIDES * share, "opposite sides ({}, {}{})", old_side, new_side, how)
     elif old_side and old_side == new_side and "evacuation" not in (new.kind, old.kind):
         weigh(ONE_SIDE * share, "both from one side ({}{})", new_side, how)
     for claim, which in ((old, "earlier"), (new, "new")):
         if not claim.speaker:
             weigh(UNATTRIBUTED, "the {} claim names no speaker", which)
-    if verdict.kind in ("cause", "responsibility"):
+    if verdict.kind in ("cause", "responsibility") and not owned_up:
         _blame(new, old, weigh)
     if new.hedged or old.hedged:
         weigh(HEDGED, "hedged")
@@ -111,6 +116,19 @@ def _side(claim: Claim) -> tuple[str | None, bool]:
 def _outlet_side(outlet: str) -> str | None:
     outlet = outlet.lower()
     return next((side for side, names in OUTLET_SIDES.items() if outlet.startswith(names)), None)
+
+
+def _owned_up(new: Claim, old: Claim) -> tuple[str, str] | None:
+    """(the side, what it had said) when one claim is a side's admission and the other that side's account of the
+    event: blaming another side, or denying it."""
+    admits, earlier = (new, old) if new.admitted else (old, new)
+    if not admits.admitted or earlier.admitted or earlier.actor is None or _side(earlier)[0] != admits.actor:
+        return None
+    if earlier.polarity and earlier.actor != admits.actor:
+        return admits.actor, f"had blamed on {earlier.actor}"
+    if not earlier.polarity and earlier.actor == admits.actor:
+        return admits.actor, "had denied"
+    return None
 
 
 def _blame(new: Claim, old: Claim, weigh) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from warwatch.claims import attribution, denial, fate, interception, parse, targets, unharmed, withdrawal
+from warwatch.claims import admission, attribution, denial, fate, interception, parse, targets, unharmed, withdrawal
 from warwatch.claims import lexicon as lx
 from warwatch.claims.causes import cause_readings
 from warwatch.claims.claim import Claim, Fields
@@ -117,7 +117,7 @@ def _clause_claims(clause: str, sentence: str, speaker: str | None, published: d
     if not any(c.kind == "territory" for c in claims):
         claims += _status_claims(said, reading.status, state, earlier)
     denied = _denied(clause, said, reading)
-    blamed = [Claim(**said, **found) for found in reading.causes]  # the words, read without the negation
+    blamed = [Claim(**said, **found, admitted=_admitted(found, said, reading)) for found in reading.causes]
     return claims + [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied + \
         _parsed_statuses(reading.text, said)
 
@@ -134,6 +134,13 @@ def _parsed_statuses(clause: str, said: dict) -> list[Claim]:
     if targets.candidate(clause):
         claims += [Claim(**said, kind="target", subject=target, where=place) for target, place in targets.targets(clause)]
     return claims
+
+
+def _admitted(cause: Fields, said: dict, reading: _Reading) -> bool:
+    """Whether a cause the clause reads (the words, without the negation) blames the speaker's own side in an
+    admission (:mod:`warwatch.claims.admission`)."""
+    return cause.get("polarity", True) and cause.get("actor") is not None and cause["actor"] == said["side"] and \
+        admission.candidate(reading.text) and admission.admits(reading.text)
 
 
 def _denied(clause: str, said: dict, reading: _Reading) -> list[Claim]:

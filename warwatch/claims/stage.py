@@ -12,7 +12,7 @@ sentences no vector to look across stories with.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from warwatch.claims import cyrillic
 from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict, partners
+from warwatch.claims.dates import days_referred_to
 from warwatch.claims.extract import extract_many
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
@@ -118,6 +119,9 @@ def _store_claims(session: Session, articles: list[Article], extracted: dict[int
     return stored
 
 
+ONE_DAY = timedelta(days=1)
+
+
 class _Run:
     """The comparison state of one run: each story's claims so far and its known disputes, read once."""
 
@@ -147,6 +151,7 @@ class _Run:
             self.disputes[story] = Disputes(_known_disputes(self.session, story, alerted=True))
             self.review[story] = Disputes(_known_disputes(self.session, story, alerted=False))
         others = self._other_stories(article, stored)
+        others += self._before_window(article, stored, {key for key, _ in others})
         found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
                                kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason,
                                confidence=finding.confidence.score, evidence=finding.confidence.text(),
@@ -167,6 +172,29 @@ class _Run:
             [self.vectors[text] for text in sentences if text in self.vectors], story_id=article.story_id, since=since,
             kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
+
+
+    def _before_window(self, article: Article, stored: list[tuple[int, Claim]], met: set[int]) -> list[tuple[int, Claim]]:
+        """For an admission about an event before the window (a day or a month it names): the causes reported then
+        (by the window's end after it) naming a place the admission names, any story. What a side said of the event
+        stays disputed however late it owns up."""
+        since = article.published - timedelta(hours=self.settings.window_hours)
+        found: list[tuple[int, Claim]] = []
+        for _, claim in stored:
+            days = days_referred_to(claim) if claim.admitted else None
+            if days is None or days[0] >= since.date():
+                continue
+            start = datetime.combine(days[0] - ONE_DAY, time(), since.tzinfo)
+            end = min(datetime.combine(days[1], time(), since.tzinfo) + timedelta(hours=self.settings.window_hours),
+                      since)
+            rows = self.session.scalars(select(ClaimRow).where(
+                ClaimRow.kind == "cause", ClaimRow.published >= start, ClaimRow.published < end)
+                .order_by(ClaimRow.published.desc(), ClaimRow.id.desc())).all()
+            found += [(row.id, other) for row in rows if row.id not in met
+                      and set((other := Claim.from_facts(row.facts)).places) & set(claim.places)
+                      and (other.refers_to is None or days[0] - ONE_DAY <= other.refers_to <= days[1] + ONE_DAY)]
+            met |= {key for key, _ in found}
+        return found
 
 
 def _story_claims(session: Session, story_id: int | None, before_id: int, since: datetime) -> list[tuple[int, Claim]]:

@@ -174,5 +174,6 @@ def claim_value(claim: Claim) -> str:
     if claim.mechanism == "air defence" and not claim.polarity and not claim.actor:
         return "not brought down by air defence"
     cause = claim.mechanism or "cause"
-    blame = f", blamed on {claim.actor}" if claim.actor and claim.polarity else f", {claim.actor} not to blame" if claim.actor else ""
+    blame = f", admitted by {claim.actor}" if claim.admitted else f", blamed on {claim.actor}" if claim.actor and \
+        claim.polarity else f", {claim.actor} not to blame" if claim.actor else ""
     return f"{cause}{blame}"
