@@ -167,3 +167,37 @@ def test_a_military_target_against_a_civilian_one_is_a_dispute_for_one_strike():
     (elsewhere,) = of_kind("target", "The missiles hit a crowded street in Kharkiv, Ukraine's president said.", LATER)
     assert compare(days_later, military).relation == "unrelated"  # another strike
     assert compare(elsewhere, military).relation == "unrelated"
+
+
+@pytest.mark.parametrize("sentence, kind, below, shown", [
+    ("There are prisoners, but their number is by no means in the hundreds, the army spokesman said.", "prisoners",
+     100, "by no means in the hundreds"),
+    ("The number of dead is not in the thousands, the ministry said.", "killed", 1000, "not in the thousands"),
+    ("The number of captured soldiers is far from the thousands Moscow claims.", "prisoners", 1000,
+     "far from the thousands"),
+])
+def test_a_count_said_not_to_reach_a_magnitude(sentence, kind, below, shown):
+    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.bound == "less than"]
+    assert (claim.kind, claim.interval, claim.shown) == (kind, (0.0, below - 1), shown)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hundreds of soldiers were captured, the army said.",
+    "The dead are counted in the hundreds.",
+    "Residents were not evacuated from the thousands of homes in the area.",
+    "Our losses were nowhere near the hundreds claimed.",  # losses: killed, wounded or captured, not said
+])
+def test_a_magnitude_reached_or_no_count_named_is_no_bound(sentence):
+    assert not any(c.bound == "less than" for c in extract_claims(sentence, "", MON))
+
+
+def test_a_count_kept_below_a_magnitude_against_a_figure_beyond_it_is_a_dispute():
+    (bounded,) = [c for c in extract_claims("There are prisoners, but their number is by no means in the hundreds, "
+                                            "a Ukrainian army spokesman said.", "", LATER) if c.kind == "prisoners"]
+    (counted,) = [c for c in extract_claims("Between 850 and 1,000 soldiers were taken prisoner, officers told the "
+                                            "newspaper.", "", MON) if c.kind == "prisoners"]
+    (vague,) = [c for c in extract_claims("Hundreds of soldiers were taken prisoner, officers told the newspaper.",
+                                          "", MON) if c.kind == "prisoners"]
+    verdict = compare(bounded, counted)
+    assert (verdict.relation, verdict.kind) == ("contradiction", "quantity")
+    assert compare(bounded, vague).relation == "consistent"  # "hundreds" is loose: only 10 times apart disputes

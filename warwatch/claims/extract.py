@@ -14,13 +14,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from warwatch.claims import admission, attribution, denial, fate, interception, parse, targets, unharmed, withdrawal
+from warwatch.claims import (admission, attribution, denial, fate, interception, magnitude, parse, targets, unharmed,
+                             withdrawal)
 from warwatch.claims import lexicon as lx
 from warwatch.claims.causes import cause_readings
 from warwatch.claims.claim import Claim, Fields
-from warwatch.claims.control import Status, status
+from warwatch.claims.control import GROUP_RES, Status, status
 from warwatch.claims.dates import refers_to
-from warwatch.claims.figures import FigureReading, figure_reading, framed
+from warwatch.claims.figures import FigureReading, figure_reading, framed, people_kind
 from warwatch.claims.placenames import places
 from warwatch.claims.quantities import find_figures, normalise_numbers
 from warwatch.claims.sentences import QUOTES_OPEN, split_clauses, split_sentences
@@ -61,9 +62,10 @@ def _sentence_claims(sentence: str, speaker_of: Callable[[str, str], str | None]
             speaker = speaker_of(clause, sentence) if clause != sentence else sentence_speaker
             found += _clause_claims(clause, sentence, sentence_speaker if speaker is UNSAID else speaker,
                                     published, source, state, [*earlier, *found])
-    fates, groups = fate.candidate(sentence, sentence_speaker), unharmed.candidate(sentence)
-    if fates or groups:
-        found += _people_claims(sentence, sentence_speaker, published, source, state, fates, groups)
+    fates, groups, bounds = fate.candidate(sentence, sentence_speaker), unharmed.candidate(sentence), \
+        magnitude.candidate(sentence)
+    if fates or groups or bounds:
+        found += _people_claims(sentence, sentence_speaker, published, source, state, fates, groups, bounds)
     return found, sentence_speaker
 
 
@@ -159,11 +161,12 @@ def _side_named(words: str, said: dict) -> str | None:
 
 
 def _people_claims(sentence: str, speaker: str | None, published: datetime, source: str | None,
-                   state: _ArticleState, fates: bool, groups: bool) -> list[Claim]:
-    """The fates of the titled people a sentence names (:mod:`warwatch.claims.fate`) and the groups it says came
-    to no harm (:mod:`warwatch.claims.unharmed`), as ``fates`` and ``groups`` ask, a claim each: read from the
+                   state: _ArticleState, fates: bool, groups: bool, bounds: bool) -> list[Claim]:
+    """The fates of the titled people a sentence names (:mod:`warwatch.claims.fate`), the groups it says came
+    to no harm (:mod:`warwatch.claims.unharmed`) and the counts it says stay below a magnitude
+    (:mod:`warwatch.claims.magnitude`), as ``fates``, ``groups`` and ``bounds`` ask, a claim each: read from the
     whole sentence's parse, as its clauses may part a subject from its verb ("he and other servicemen,
-    including …, were safe")."""
+    including …, were safe", "there are prisoners, but their number …")."""
     if speaker and generic(speaker):
         speaker = state.last_speaker
     said = dict(text=sentence, published=published, hedged=bool(lx.HEDGES.search(sentence)), speaker=speaker,
@@ -171,8 +174,13 @@ def _people_claims(sentence: str, speaker: str | None, published: datetime, sour
                 places=places(sentence, speaker), source=source)
     claims = [Claim(**said, kind="fate", subject=name, fate=found) for name, found in fate.fates(sentence)] \
         if fates else []
-    return claims + [Claim(**said, kind="unharmed", subject=group, actor=side)
-                     for group, side in (unharmed.groups_unharmed(sentence) if groups else ())]
+    claims += [Claim(**said, kind="unharmed", subject=group, actor=side)
+               for group, side in (unharmed.groups_unharmed(sentence) if groups else ())]
+    return claims + [Claim(**said, kind=kind, subject=next((g for g, r in GROUP_RES.items() if r.search(counted)), None),
+                           value=floor - 1, low=0.0, high=floor - 1, shown=shown, bound="less than",
+                           actor=_side_named(counted, said))
+                     for counted, floor, shown in (magnitude.bounded(sentence) if bounds else ())
+                     if (kind := people_kind(counted))]
 
 
 class _Reading(NamedTuple):

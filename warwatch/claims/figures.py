@@ -55,7 +55,7 @@ def figure_reading(text: str, figure: Figure, following: Figure | None, side: st
     else:
         if _SETTLEMENT_RE.match(head.lstrip()) or _EQUIPMENT_RE.match(head.lstrip()):
             return None  # "80 settlements in the flood zone": counted, but not a checkable kind
-        kind = _people_kind(after) or _people_kind(" ".join(before.split()[-4:]), last=True)
+        kind = people_kind(after) or people_kind(" ".join(before.split()[-4:]), last=True)
         actor = side_of(head)
     if kind is None:
         return None
@@ -83,10 +83,10 @@ def framed(figure: FigureReading) -> Fields | None:
         return {**figure.fields, "period": _period(figure.text)}
     if found.not_a_count or found.counted in lx.NOT_PEOPLE:
         return None
-    if own := _people_kind(found.own):
+    if own := people_kind(found.own):
         kind = own
     elif not (_KIND_RES[kind].search(figure.head) or _KIND_RES[kind].search(found.clause)):
-        if (kind := _people_kind(found.clause)) is None:
+        if (kind := people_kind(found.clause)) is None:
             return None
     where = found.where if found.where and found.where.lower() not in lx.NOT_PLACES and not side_of(found.where) \
         else None
@@ -98,7 +98,8 @@ def _period(text: str) -> str | None:
     return "day" if _ONE_DAY.search(text) else None
 
 
-def _people_kind(text: str, last: bool = False) -> str | None:
+def people_kind(text: str, last: bool = False) -> str | None:
+    """The kind of count of people the words name first (or ``last``): "killed", "prisoners", …"""
     hits = [(m.start(), kind) for kind, r in _KIND_RES.items() for m in r.finditer(text)]
     if not hits:
         return None
