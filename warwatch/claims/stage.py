@@ -173,7 +173,6 @@ class _Run:
             kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
-
     def _before_window(self, article: Article, stored: list[tuple[int, Claim]], met: set[int]) -> list[tuple[int, Claim]]:
         """For an admission about an event before the window (a day or a month it names): the causes reported then
         (by the window's end after it) naming a place the admission names, any story. What a side said of the event
