@@ -77,6 +77,9 @@ def test_an_admission_against_the_sides_earlier_blame_of_the_other_is_alerted():
     # the same words without the admission read as a side blaming itself: a likely misreading, kept for review
     said = cause(ADMITTED.replace("admitted", "said"), MONTHS_LATER)
     assert confidence(said, earlier, compare(said, earlier)).score < BAR
+    # and so does an admission of an act in another place: another act, in a story of many
+    elsewhere = cause(ADMITTED.replace("the Chonhar bridge", "the Kerch ferry"), MONTHS_LATER)
+    assert confidence(elsewhere, earlier, compare(elsewhere, earlier)).score < BAR
 
 
 def test_an_admission_against_the_sides_earlier_denial_is_alerted():

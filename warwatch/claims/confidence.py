@@ -120,9 +120,10 @@ def _outlet_side(outlet: str) -> str | None:
 
 def _owned_up(new: Claim, old: Claim) -> tuple[str, str] | None:
     """(the side, what it had said) when one claim is a side's admission and the other that side's account of the
-    event: blaming another side, or denying it."""
+    act, in a place both name: blaming another side, or denying it."""
     admits, earlier = (new, old) if new.admitted else (old, new)
-    if not admits.admitted or earlier.admitted or earlier.actor is None or _side(earlier)[0] != admits.actor:
+    if not admits.admitted or earlier.admitted or earlier.actor is None or _side(earlier)[0] != admits.actor or \
+            not set(admits.places) & set(earlier.places):
         return None
     if earlier.polarity and earlier.actor != admits.actor:
         return admits.actor, f"had blamed on {earlier.actor}"
