@@ -99,7 +99,7 @@ def status(clause: str, side: str | None) -> Status:
     else:
         evacuation = False if lx.FAILED_EVACUATION.search(clause) else None
     return Status(bool(contested), place, came_under, holder, negated, bool(lx.DENIAL.search(clause)), evacuation,
-                  _group(clause) if evacuation is not None else None)
+                  group_named(clause) if evacuation is not None else None)
 
 
 def _named_after(text: str) -> str | None:
@@ -124,5 +124,6 @@ def _place(clause: str) -> str | None:
     return None
 
 
-def _group(clause: str) -> str | None:
-    return next((g for g, r in GROUP_RES.items() if r.search(clause)), None)
+def group_named(text: str) -> str | None:
+    """The people group the words name first in the order of the groups ("military", "civilian", …); None: none."""
+    return next((g for g, r in GROUP_RES.items() if r.search(text)), None)

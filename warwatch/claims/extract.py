@@ -19,7 +19,7 @@ from warwatch.claims import (admission, attribution, denial, fate, interception,
 from warwatch.claims import lexicon as lx
 from warwatch.claims.causes import cause_readings
 from warwatch.claims.claim import Claim, Fields
-from warwatch.claims.control import GROUP_RES, Status, status
+from warwatch.claims.control import Status, group_named, status
 from warwatch.claims.dates import refers_to
 from warwatch.claims.figures import FigureReading, figure_reading, framed, people_kind
 from warwatch.claims.placenames import places
@@ -176,7 +176,7 @@ def _people_claims(sentence: str, speaker: str | None, published: datetime, sour
         if fates else []
     claims += [Claim(**said, kind="unharmed", subject=group, actor=side)
                for group, side in (unharmed.groups_unharmed(sentence) if groups else ())]
-    return claims + [Claim(**said, kind=kind, subject=next((g for g, r in GROUP_RES.items() if r.search(counted)), None),
+    return claims + [Claim(**said, kind=kind, subject=group_named(counted),
                            value=floor - 1, low=0.0, high=floor - 1, shown=shown, bound="less than",
                            actor=_side_named(counted, said))
                      for counted, floor, shown in (magnitude.bounded(sentence) if bounds else ())

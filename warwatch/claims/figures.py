@@ -9,7 +9,7 @@ from typing import NamedTuple
 from warwatch.claims import lexicon as lx
 from warwatch.claims import parse
 from warwatch.claims.claim import Fields
-from warwatch.claims.control import GROUP_RES, holder_of
+from warwatch.claims.control import group_named, holder_of
 from warwatch.claims.quantities import Figure
 from warwatch.claims.speakers import side_of
 
@@ -59,7 +59,7 @@ def figure_reading(text: str, figure: Figure, following: Figure | None, side: st
         actor = side_of(head)
     if kind is None:
         return None
-    group = next((g for g, r in GROUP_RES.items() if r.search(head)), None)
+    group = group_named(head)
     return FigureReading(dict(kind=kind, subject=group if kind in lx.QUANTITY_KINDS else None, value=figure.value,
                               low=figure.low, high=figure.high, unit=figure.unit, shown=figure.shown,
                               bound=figure.bound, actor=actor), text, figure.start, figure.end, head)

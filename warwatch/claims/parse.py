@@ -201,6 +201,15 @@ def _own(number, noun, verb) -> str:
 _PLACE_PREPS = {"in", "near", "at", "around", "outside", "inside", "from"}
 
 
+def name_in(head, preposition: str) -> str | None:
+    """The first capitalised proper name in a ``preposition`` phrase of ``head`` ("from the city of Avdiivka")."""
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == preposition):
+        names = [t for t in prep.subtree if t.pos_ == "PROPN" and t.text[:1].isupper()]
+        if names:
+            return names[0].text
+    return None
+
+
 def _where(verb) -> str | None:
     """The proper name a place preposition of the figure's verb takes: "surrendered near Robotyne"."""
     for prep in verb.children if verb is not None else ():

@@ -51,7 +51,8 @@ def targets(clause: str) -> list[tuple[str, str | None]]:
             lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
             military, civilian = bool(lemmas & MILITARY), bool(lemmas & CIVILIAN)
             if military != civilian:
-                found.append(("military" if military else "civilian", _place(verb, target)))
+                place = parse.name_in(target, "in") or parse.name_in(verb, "in")  # "in the city of Sumy"
+                found.append(("military" if military else "civilian", place))
     return list(dict.fromkeys(found))
 
 
@@ -73,13 +74,3 @@ def _described(noun) -> list:
         elif child.dep_ == "prep" and child.lower_ in ("of", "with"):
             words += [t for g in child.children if g.dep_ == "pobj" for t in _described(g)]
     return words
-
-
-def _place(verb, target) -> str | None:
-    """The first proper name in an "in" phrase of the strike or its target ("in the city of Sumy")."""
-    for head in (target, verb):
-        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "in"):
-            names = [t for t in prep.subtree if t.pos_ == "PROPN" and t.text[:1].isupper()]
-            if names:
-                return names[0].text
-    return None

@@ -47,7 +47,7 @@ def manners(clause: str) -> list[tuple[bool, str | None, str]]:
             words += [g for c in predicate.children if c.dep_ in ("xcomp", "acomp") for g in c.children]
         manner = _manner(words)
         if manner is not None:
-            found.append((manner, _place(word), _who(word)))
+            found.append((manner, parse.name_in(word, "from"), _who(word)))
     return found
 
 
@@ -86,12 +86,3 @@ def _who(word) -> str:
     kept = {"poss", "amod", "compound", "nsubj"}
     words = [t for c in word.children if c.dep_ in kept or c.dep_ == "prep" and c.lower_ == "of" for t in c.subtree]
     return " ".join(t.text for t in words)
-
-
-def _place(word) -> str | None:
-    """The first proper name after "from" in the withdrawal's words ("from Avdiivka", "from the city of Avdiivka")."""
-    for prep in (c for c in word.children if c.dep_ == "prep" and c.lower_ == "from"):
-        names = [t for t in prep.subtree if t.pos_ == "PROPN" and t.text[:1].isupper()]
-        if names:
-            return names[0].text
-    return None
