@@ -10,6 +10,7 @@ from warwatch.claims.claim import Claim
 from warwatch.claims.compare import compare
 from warwatch.claims.confidence import confidence
 from warwatch.claims.extract import extract_claims
+from warwatch.claims.magnitude import SHORT_OF
 from warwatch.config.settings import ClaimSettings
 from warwatch.delivery.views import claim_value
 
@@ -177,7 +178,7 @@ def test_a_military_target_against_a_civilian_one_is_a_dispute_for_one_strike():
      "far from the thousands"),
 ])
 def test_a_count_said_not_to_reach_a_magnitude(sentence, kind, below, shown):
-    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.bound == "less than"]
+    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.bound == SHORT_OF]
     assert (claim.kind, claim.interval, claim.shown) == (kind, (0.0, below - 1), shown)
 
 
@@ -188,7 +189,7 @@ def test_a_count_said_not_to_reach_a_magnitude(sentence, kind, below, shown):
     "Our losses were nowhere near the hundreds claimed.",  # losses: killed, wounded or captured, not said
 ])
 def test_a_magnitude_reached_or_no_count_named_is_no_bound(sentence):
-    assert not any(c.bound == "less than" for c in extract_claims(sentence, "", MON))
+    assert not any(c.bound == SHORT_OF for c in extract_claims(sentence, "", MON))
 
 
 def test_a_count_kept_below_a_magnitude_against_a_figure_beyond_it_is_a_dispute():
@@ -201,3 +202,21 @@ def test_a_count_kept_below_a_magnitude_against_a_figure_beyond_it_is_a_dispute(
     verdict = compare(bounded, counted)
     assert (verdict.relation, verdict.kind) == ("contradiction", "quantity")
     assert compare(bounded, vague).relation == "consistent"  # "hundreds" is loose: only 10 times apart disputes
+
+
+def test_a_count_said_not_to_reach_a_magnitude_is_weighed_as_a_rebuttal_even_from_one_side():
+    (bounded,) = [c for c in extract_claims("There are prisoners, but their number is by no means in the hundreds, "
+                                            "a Ukrainian army spokesman said.", "", LATER) if c.kind == "prisoners"]
+    (ukrainian,) = [c for c in extract_claims("Between 850 and 1,000 soldiers were taken prisoner, Ukrainian officers "
+                                              "said.", "", MON) if c.kind == "prisoners"]
+    (below,) = [c for c in extract_claims("Between 85 and 90 soldiers were taken prisoner, Ukrainian officers said.",
+                                          "", MON) if c.kind == "prisoners"]
+    assert bounded.side == ukrainian.side == "Ukraine"
+    assert alerted_dispute(bounded, ukrainian, "quantity")
+    assert "stated as a rebuttal: by no means in the hundreds" in confidence(
+        bounded, ukrainian, compare(bounded, ukrainian)).text()
+    assert compare(bounded, below).relation != "contradiction"
+    (plain,) = [c for c in extract_claims("Fewer than 100 soldiers were taken prisoner, a Ukrainian army spokesman "
+                                          "said.", "", LATER) if c.kind == "prisoners"]
+    verdict = compare(plain, ukrainian)
+    assert verdict.relation == "contradiction" and confidence(plain, ukrainian, verdict).score < BAR  # one side

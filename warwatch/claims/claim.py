@@ -24,7 +24,8 @@ class Claim:
     high: float | None = None
     unit: str | None = None
     shown: str | None = None       # the figure as written
-    bound: str | None = None       # "more than", "about", "vague" (dozens, thousands), …; None: exact
+    bound: str | None = None       # "more than", "about", "vague" (dozens, thousands), "short of" (a magnitude
+                                   # said not reached), …; None: exact
     polarity: bool = True          # False: denied, contested, not complete
     hedged: bool = False
     speaker: str | None = None

@@ -15,6 +15,9 @@ and listed for review. The evidence, each step named in the explanation:
 - **how far apart figures are,** and whether both say whose people or which group they count. Two orders of
   magnitude between figures of one frame (400,000 square miles against 1,000 km²) is decisive by itself: no
   rounding, scope or day explains it, whoever said them.
+- **a figure stated as a rebuttal.** A count said not to reach a magnitude ("their number is by no means in the
+  hundreds") is only said against a report that it does: a dispute by its form, not a count rising, even from
+  one side.
 
 The weights are few and round on purpose: they rank the evidence, they are not fitted to any one event.
 """
@@ -28,6 +31,7 @@ from functools import lru_cache
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict
 from warwatch.claims.lexicon import OUTLET_SIDES
+from warwatch.claims.magnitude import SHORT_OF
 
 BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4, "target": 0.4}
 OTHER_BASE = 0.3          # a kind without rules of its own (the optional NLI model's)
@@ -46,6 +50,7 @@ ORDERS_APART = 0.45       # at least 100 times
 CLOSE = -0.15             # less than 1.5 times apart
 VAGUE = -0.1              # "dozens", "thousands"
 FULL_FRAME = 0.05         # per field stated on both: the group counted, whose people
+REBUTTAL = 0.2            # a count said not to reach a magnitude the other figure reaches
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,12 @@ def confidence(new: Claim, old: Claim, verdict: Verdict) -> Confidence:
     share = 1.0 if old_known and new_known else BY_OUTLET
     how = "" if share == 1.0 else ", partly by outlet"
     owned_up = _owned_up(new, old) if verdict.kind == "responsibility" else None
+    rebuttal = _rebuttal(new, old) if verdict.kind == "quantity" else None
     if owned_up:
         weigh(ADMISSION * share, "{} admits what it {}{}", *owned_up, how)
     elif old_side and new_side and old_side != new_side:
         weigh(OPPOSITE_SIDES * share, "opposite sides ({}, {}{})", old_side, new_side, how)
-    elif old_side and old_side == new_side and "evacuation" not in (new.kind, old.kind):
+    elif old_side and old_side == new_side and "evacuation" not in (new.kind, old.kind) and not rebuttal:
         weigh(ONE_SIDE * share, "both from one side ({}{})", new_side, how)
     for claim, which in ((old, "earlier"), (new, "new")):
         if not claim.speaker:
@@ -90,6 +96,8 @@ def confidence(new: Claim, old: Claim, verdict: Verdict) -> Confidence:
         weigh(HEDGED, "hedged")
     if new.is_quantity and old.is_quantity:
         _figures(new, old, weigh)
+    if rebuttal:
+        weigh(REBUTTAL, "stated as a rebuttal: {}", rebuttal.shown)
     return Confidence(round(min(max(score, 0.0), 1.0), 2), tuple(evidence))
 
 
@@ -129,6 +137,15 @@ def _owned_up(new: Claim, old: Claim) -> tuple[str, str] | None:
         return admits.actor, f"had blamed on {earlier.actor}"
     if not earlier.polarity and earlier.actor == admits.actor:
         return admits.actor, "had denied"
+    return None
+
+
+def _rebuttal(new: Claim, old: Claim) -> Claim | None:
+    """The figure of the two that is a count said not to reach a magnitude ("by no means in the hundreds"),
+    when the other reaches it."""
+    for denial, other in ((new, old), (old, new)):
+        if denial.bound == SHORT_OF and other.is_quantity and other.interval[0] > (denial.high or 0.0):
+            return denial
     return None
 
 

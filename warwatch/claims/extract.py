@@ -177,7 +177,7 @@ def _people_claims(sentence: str, speaker: str | None, published: datetime, sour
     claims += [Claim(**said, kind="unharmed", subject=group, actor=side)
                for group, side in (unharmed.groups_unharmed(sentence) if groups else ())]
     return claims + [Claim(**said, kind=kind, subject=group_named(counted),
-                           value=floor - 1, low=0.0, high=floor - 1, shown=shown, bound="less than",
+                           value=floor - 1, low=0.0, high=floor - 1, shown=shown, bound=magnitude.SHORT_OF,
                            actor=_side_named(counted, said))
                      for counted, floor, shown in (magnitude.bounded(sentence) if bounds else ())
                      if (kind := people_kind(counted))]

@@ -14,6 +14,8 @@ from warwatch.claims import parse
 
 FLOORS = {"dozens": 24, "hundreds": 100, "thousands": 1000}
 """The least count each magnitude names: a count not in it is below."""
+SHORT_OF = "short of"
+"""The bound of such a count: below the magnitude's floor, and said so against a report that reaches it."""
 _PREPS = {"in", "near", "from"}
 _NEGATORS = {"nowhere", "far", "means"}  # "nowhere near", "far from", "by no means"
 _COUNT_NOUNS = {"number", "toll", "count", "total", "figure"}
