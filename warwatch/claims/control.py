@@ -50,11 +50,13 @@ GROUP_RES = {group: lx.kind_regex(words) for group, words in lx.PEOPLE_GROUPS.it
 
 _CAPTURE_VERB = re.compile(r"\b(?:captured|took|taken|seized|liberated|occupied|capture of|seizure of|fall of"
                            r"|liberation of|(?:full|complete|total) control (?:of|over))\s", re.I)
-_PASSIVE_CAPTURE = re.compile(r"\b([A-Z][\w’'-]+)\s+(?:(?:was|has been|had been|is|now)\s+(?:\w+\s+)?)?"
-                              r"(?:captured|taken|seized|liberated|occupied"
+_PASSIVE_CAPTURE = re.compile(r"\b([A-Z][\w’'-]+)\s+(?:(?:(?:was|has been|had been|is|now)\s+(?:\w+\s+)?)"
+                              r"(?:captured|taken|seized|liberated|occupied)"
+                              r"|(?:captured|taken|seized|liberated|occupied)(?=\s+by\b|\s*[,.;:]|\s*$)"
                               r"|(?:fallen|fell)(?=\s+to\b|\s*[,.;]|\s*$|\s+(?:on|in)\s+[A-Z0-9]))\b")
-"""A place taken, or fallen: to someone, on or in a date, or at the end of the clause (not "Debris fell on the
-roof", "Exports fell by 5%")."""
+"""A place taken ("Bakhmut was taken"; with no "was", only as a headline has it: "Soledar captured by Wagner",
+"Bakhmut captured, Prigozhin says"; not "Conscripts captured in the Kursk region"), or fallen: to someone, on or
+in a date, or at the end of the clause (not "Debris fell on the roof", "Exports fell by 5%")."""
 _CAME_UNDER = re.compile(r"\b(?:came|come|is|was) under (?:\w+ )?(?:russian|ukrainian) control\b", re.I)
 
 
@@ -62,6 +64,12 @@ _PLACE = r"(?P<place>[A-Z][\w’'-]+)"
 _PARTIAL = re.compile(r"\b(?:control|controls|controlled|hold|holds|held|cleared?)\s+(?:of\s+|over\s+)?(?:\w+\s+){0,2}?"
                       r"\d+(?:\.\d+)?\s*(?:%|per ?cent) of (?:the (?:city|town|village) of )?" + _PLACE)
 """Control of a share of a place ("took control of 70% of Pokrovsk"): the place is fought over, not taken."""
+_PART_OF = re.compile(r"\b(?:captured|took|taken|seized|liberated|control(?:s|led)? (?:of|over)|holds?|held"
+                      r"|cleared?)\s+(?:\w+\s+){0,3}?(?:part|parts|half|outskirts|district|districts|neighbou?rhoods?"
+                      r"|microdistricts?|quarter|quarters|suburbs?|edge|centre|center|sections?) of (?:the )?"
+                      r"(?:(?:city|town|village) of )?" + _PLACE)
+"""A part of a place taken or held ("captured the eastern part of Chasiv Yar", "took a district of Toretsk"): the
+place is fought over, not taken."""
 _HELD = re.compile(_PLACE + r"\s+(?:[\w’'-]+\s+){0,6}?(?:is|was|remains?|remained|has been|had been|stays?)\s+"
                    r"(?:still\s+|firmly\s+|fully\s+)?under (?:the )?(?:full |complete )?"
                    r"(?:control of (?:the )?(?P<of>[\w’'-]+)|(?P<whose>[\w’'-]+) control)")
@@ -80,7 +88,7 @@ def _held(clause: str, side: str | None) -> tuple[str, str | None] | None:
 
 
 def status(clause: str, side: str | None) -> Status:
-    partial = _PARTIAL.search(clause)
+    partial = _PARTIAL.search(clause) or _PART_OF.search(clause)
     if partial and not side_of(partial["place"]):
         place, came_under = partial["place"], False
         contested, holder = partial, holder_of(clause, side)
@@ -110,12 +118,23 @@ def _named_after(text: str) -> str | None:
     return None
 
 
+_NOT_CAPTURED = {"place", "part", "prisoner", "prisoners", "captive", "hostage", "hostages"}
+"""Words after "took", "taken" or "captured" that make it no capture of a place: "took place", "taken prisoner"."""
+_NOT_OBJECT = {"to", "in", "into", "out", "from", "at", "near", "by", "on", "for", "with", "across", "through",
+               "toward", "towards", "during", "after", "before", "since", "around", "under", "along", "while", "as",
+               "when", "and", "but", "who", "which", "that", "where"}
+"""Words that end the verb's object: a name after them is where something happened, or where people were taken
+("taken to hospital in Kharkiv", "conscripts captured in the Kursk region"), not the place captured."""
+
+
 def _place(clause: str) -> str | None:
-    """The place a capture phrase names: the first proper name in the few words after the verb, or the
-    name before a passive ("Bakhmut was taken")."""
+    """The place a capture phrase names: the first proper name of the verb's object (the few words after it,
+    up to a preposition or a conjunction), or the name before a passive ("Bakhmut was taken")."""
     for verb in _CAPTURE_VERB.finditer(clause):
-        for word in clause[verb.end():].split()[:7]:
+        for n, word in enumerate(clause[verb.end():].split()[:7]):
             word = word.strip(",.;:“”\"'’‘()")
+            if word.lower() in _NOT_OBJECT or (n == 0 and word.lower() in _NOT_CAPTURED) or word[:1].isdigit():
+                break
             if word[:1].isupper() and word.lower() not in lx.NOT_PLACES and not side_of(word):
                 return word
     for m in _PASSIVE_CAPTURE.finditer(clause):
