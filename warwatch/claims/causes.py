@@ -31,11 +31,30 @@ def cause_readings(clause: str, side: str | None) -> list[Fields]:
         actor = side_of(m[1].replace("‘", " "))
     elif m := re.search(r"\b(?:by|from)\s+(?:order\s+(?:received\s+)?from\s+)?(?:the\s+)?([\w'’-]+)", window_after):
         actor = side_of(m[1]) or side_of(window_after)
+    elif _ACTIVE.match(after):  # "Russian forces struck the plant in Kyiv": the striker is the subject, never the
+        actor = side_of(_subject(clause[:trigger.start()]))  # object or the place after the verb
     else:
         actor = side_of(window_after) or side_of(window_before)
     if mechanism is None and actor is None:
         return []
     return [dict(kind="cause", mechanism=mechanism, actor=actor)]
+
+
+_ACTIVE = re.compile(r"(?:hit|struck|blew|blow|blowing|carried|destroying)\b", re.I)
+_SUBJECT_END = re.compile(r"[,;:(]|\b(?:in|on|at|near|of|from|after|when|that|as|while|said|says)\b", re.I)
+
+
+_CLEFT = re.compile(r"\bit (?:was|is|had been)\s+(?P<subject>.+?)(?:,\s*not\b[^,]*,)?\s*that\s*$", re.I)
+
+
+def _subject(before: str) -> str:
+    """The words before an active verb back to a comma or a preposition: its subject ("Russian forces", "a
+    Ukrainian drone"; not "In Kyiv, a missile"); in a cleft, what "it was" names ("it was Ukrainian anti-missile
+    fire, not Russia, that hit")."""
+    if cleft := _CLEFT.search(before):
+        return cleft["subject"]
+    ends = list(_SUBJECT_END.finditer(before))
+    return " ".join(before[ends[-1].end() if ends else 0:].split()[-5:])
 
 
 def _mechanism(window: str) -> str | None:

@@ -121,7 +121,7 @@ MECHANISMS: dict[str, tuple[str, ...]] = {
                  "negligence", "wear", "ammunition"),
     # the defender's own interceptor falling, not the attacker's weapon ("caused by a falling air-defence missile")
     "air defence": ("air defense", "air defence", "air-defense", "air-defence", "anti-aircraft", "interceptor",
-                    "counter-missile", "nasams"),
+                    "counter-missile", "anti-missile", "nasams"),
 }
 # An ammunition fire or detonation on board is an accident even though it explodes.
 ACCIDENT_PHRASES = re.compile(r"\b(?:explosion|detonation) of (?:the )?ammunition|ammunition (?:detonat|explo)\w*",
@@ -130,7 +130,7 @@ DENIED_INVOLVEMENT = re.compile(r"\b(?:denied|denies|deny|rejects?|rejected)\b[^
                                 r"\b(?:involvement|responsib\w*|accusations?)\b", re.I)
 
 HEDGES = re.compile(
-    r"\b(?:may|might|could|reportedly|allegedly|possibly|apparently|unconfirmed|unverified|rumou?red|believed"
+    r"\b(?:(?-i:may)|might|could|reportedly|allegedly|possibly|apparently|unconfirmed|unverified|rumou?red|believed"
     r"|appears?|doing the rounds|claim(?:s|ed)?|purportedly|as much as|as many as|up to"
     r"|not (?:be )?(?:independently )?(?:verif\w*|confirm\w*))\b", re.I)
 NOT_CONFIRMED = re.compile(r"\b(?:not|never|yet to|declined to) (?:(?:independently|officially) )?(?:confirm|verif)\w*",
