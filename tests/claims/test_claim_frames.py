@@ -80,6 +80,36 @@ def test_figures_of_different_frames_never_meet(earlier, new):
     assert compare(fresh, old).relation == "unrelated"
 
 
+@pytest.mark.parametrize("total, incident", [
+    ("At least 550 children have been killed since the start of the full-scale invasion, prosecutors said.",
+     "Three children were killed in a strike on a school in Kharkiv, the governor said."),
+    ("Prosecutors said 550 children have been killed as a result of Russia's full-scale invasion.",
+     "A drone killed three children in Kharkiv, the governor said."),
+    ("The UN mission said 170 civilians were killed in June.",
+     "The UN mission said more than 11,000 civilians have been killed since February 2022."),
+])
+def test_a_total_for_the_war_or_a_month_never_meets_another_span(total, incident):
+    (whole,), (one_strike,) = figures(total), [c for c in extract_claims(incident, "", LATER) if c.is_quantity]
+    assert whole.period is not None and whole.period != one_strike.period
+    assert compare(one_strike, whole).relation == "unrelated"
+
+
+def test_counts_of_attacks_on_days_far_apart_are_other_events():
+    (winter,) = figures("On 29 December, the largest air attack of the war killed 58 civilians, officials said.")
+    (today,) = [c for c in extract_claims("A drone strike killed two civilians in Kharkiv on Sunday, the mayor said.",
+                                          "", LATER) if c.is_quantity]
+    assert compare(today, winter).relation == "unrelated"
+
+
+def test_drones_each_side_says_it_downed_are_the_other_sides():
+    (russian_count,) = figures("Russia's defence ministry said its air defences destroyed 30 Ukrainian drones "
+                               "overnight.")
+    (ukrainian_count,) = [c for c in extract_claims("Ukraine's air force said it destroyed 21 drones overnight.", "",
+                                                    MON) if c.is_quantity]
+    assert (russian_count.actor, ukrainian_count.actor) == ("Ukraine", "Russia")
+    assert compare(ukrainian_count, russian_count).relation == "unrelated"
+
+
 def test_a_frame_is_recorded_on_the_claim():
     (daily,) = figures("Kyiv says 800 Russian soldiers were killed in the past 24 hours.")
     (planned,) = figures("Officials said about 200,000 residents are to be evacuated.")
@@ -119,6 +149,51 @@ def test_a_dated_background_attack_is_another_event():
     older = one("On 2 August a Russian missile hit the port, Kyiv said.", MON)
     today = one("Moscow blamed Ukraine for the explosion at the port on 12 August.", MON)
     assert compare(today, older).relation == "unrelated"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The injured were taken to hospital in Kharkiv, the governor said.",
+    "The attack took place in Kramatorsk on Monday, officials said.",
+    "Police took 40 residents out of Vovchansk, the governor said.",
+    "Conscripts captured in the Kursk region were later exchanged, Moscow said.",
+])
+def test_took_and_captured_with_no_place_as_their_object_are_no_capture(sentence):
+    assert not [c for c in extract_claims(sentence, "", MON) if c.kind == "control"]
+
+
+@pytest.mark.parametrize("sentence, place, contested", [
+    ("Russian forces captured Avdiivka in February, the ministry said.", "Avdiivka", False),
+    ("Troops took the village of Robotyne, the army said.", "Robotyne", False),
+    ("Russian forces captured the eastern part of Chasiv Yar, the ministry said.", "Chasiv", True),
+    ("Moscow said its troops had taken the outskirts of Toretsk.", "Toretsk", True),
+])
+def test_a_place_taken_whole_or_in_part(sentence, place, contested):
+    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.kind == "control"]
+    assert (claim.subject, not claim.polarity) == (place, contested)
+
+
+@pytest.mark.parametrize("sentence, actor, mechanism", [
+    ("Russian forces struck the defence plant in Kyiv with missiles, the Russian defence ministry said.", "Russia",
+     "attack"),
+    ("In Kyiv, a missile hit the building, the mayor said.", None, "attack"),
+    ("The Kremlin said it was Ukrainian anti-missile fire, not Russia, that hit the hospital.", "Ukraine",
+     "air defence"),
+])
+def test_the_striker_is_the_subject_of_an_active_strike_verb(sentence, actor, mechanism):
+    (cause,) = [c for c in extract_claims(sentence, "", MON) if c.kind == "cause"]
+    assert (cause.actor, cause.mechanism) == (actor, mechanism)
+
+
+def test_the_place_struck_is_not_blamed():
+    (russia,) = [c for c in extract_claims("Russian forces struck the defence plant in Kyiv with missiles, the Russian "
+                                           "defence ministry said.", "", MON) if c.kind == "cause"]
+    kyiv = one("The building was hit by a Russian missile, the mayor of Kyiv said.", LATER)
+    assert compare(kyiv, russia).relation != "contradiction"
+
+
+def test_a_month_is_no_hedge():
+    (claim,) = figures("The UN mission said 170 civilians were killed in May.")
+    assert not claim.hedged
 
 
 # precision first: what is alerted

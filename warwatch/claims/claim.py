@@ -40,7 +40,8 @@ class Claim:
     where: str | None = None       # the place a figure counts in, when its clause names one ("near Robotyne")
     part: bool = False             # a figure that counts part of a larger one ("of these, 8", "including 2 children")
     planned: bool = False          # a figure planned or possible, not done ("are to be evacuated", "could")
-    period: str | None = None      # "day": a figure for one day ("in the past 24 hours"); None: a total or unsaid
+    period: str | None = None      # "day": a figure for one day ("in the past 24 hours"); "war": since it began;
+                                   # another span's words ("in june"); None: a total or unsaid
     language: str | None = None    # the sentence's, when not English ("ru", "uk")
     admitted: bool = False         # cause: the speaker's own side blamed, in an admission ("conceded that we …")
 

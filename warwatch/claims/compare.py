@@ -98,8 +98,9 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
         return UNRELATED  # another frame: a part against a whole, a plan against what was done, a day against a
         # total, another place
     cumulative = new.kind in CUMULATIVE
-    if not cumulative and new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > 1:
-        return UNRELATED  # counts for different days
+    if (not cumulative or new.kind in EVENT_TOLLS) and new.refers_to and old.refers_to and \
+            abs((new.refers_to - old.refers_to).days) > 1:
+        return UNRELATED  # counts for different days; the dead and wounded of attacks on different days
     (lo_new, hi_new), (lo_old, hi_old) = new.interval, old.interval
     if lo_new > hi_old:
         new_higher, ratio = True, lo_new / (hi_old if hi_old > 1e-9 else 1e-9)
@@ -118,6 +119,11 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
         return FIGURES_DISAGREE
     higher, lower = (new, old) if new_higher else (old, new)
     return Verdict("contradiction", "quantity", _figure_reason(new, old, higher, lower))
+
+
+EVENT_TOLLS = {"killed", "wounded"}
+"""Running counts that the day they name ties to one attack ("a strike on Sunday killed two"): unlike evacuations
+or ground held, whose day is the report's."""
 
 
 def _update(new: Claim, old: Claim, ratio: float) -> bool:

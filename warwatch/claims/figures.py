@@ -25,6 +25,7 @@ class FigureReading(NamedTuple):
 
 
 _KIND_RES = {kind: lx.kind_regex(words) for kind, words in lx.QUANTITY_KINDS.items()}
+_OTHER_SIDE = {"Russia": "Ukraine", "Ukraine": "Russia"}
 _CONTROL_RE = lx.kind_regex(lx.CONTROL)
 _LAND_RE = lx.kind_regex(lx.LAND)
 _SETTLEMENT_RE = lx.kind_regex(lx.SETTLEMENT_NOUNS)
@@ -52,6 +53,8 @@ def figure_reading(text: str, figure: Figure, following: Figure | None, side: st
         kind, actor = "settlements", holder_of(text, side)
     elif (equipment := _EQUIPMENT_RE.search(head)) and (verb := _equipment_verb(text)):
         kind = f"equipment:{equipment[0].lower()}:{verb}"
+        # whose: "12 Ukrainian drones"; unnamed, what a side says it destroyed or shot down is the other side's
+        actor = side_of(head) or (_OTHER_SIDE.get(side or "") if verb != "launched" else None)
     else:
         if _SETTLEMENT_RE.match(head.lstrip()) or _EQUIPMENT_RE.match(head.lstrip()):
             return None  # "80 settlements in the flood zone": counted, but not a checkable kind
@@ -94,8 +97,27 @@ def framed(figure: FigureReading) -> Fields | None:
             "period": _period(found.clause), "where": where}
 
 
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WAR = re.compile(r"\b(?:since (?:(?:the )?(?:start|beginning|outbreak|onset) of )?|during |throughout |as a result of "
+                  r"|in the course of |over the course of )(?:the |russia\s*'?s |russian |its )?(?:(?:full|large)\s*-\s*scale )?"
+                  r"(?:invasion|war)\b", re.I)
+_SPAN = re.compile(r"\bsince the (?:start|beginning) of (?:the|this|last) (?:week|month|year)\b|\bsince (?:early |late |mid-)?" + _MONTHS + r"(?: (?:19|20)\d\d)?|\bsince (?:19|20)\d\d\b"
+                   r"|\b(?:in|during|throughout) (?:the month of )?" + _MONTHS + r"(?: (?:19|20)\d\d)?(?! \d)"
+                   r"|\b(?:in|during|throughout) (?:19|20)\d\d\b|\b(?:last|this|past) (?:month|year)\b"
+                   r"|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:weeks?|months?|years?)\b", re.I)
+"""A stated span longer than a day: since a date ("since February 2022"), or a month or year ("in June", "last
+month", "over the past three weeks")."""
+
+
 def _period(text: str) -> str | None:
-    return "day" if _ONE_DAY.search(text) else None
+    """"day" for one day's figure, "war" for a total of the war ("since the start of the invasion", "as a result of
+    the full-scale war"), the words of another span ("in june", "since march 2023"); None: unsaid."""
+    if _ONE_DAY.search(text):
+        return "day"
+    if _WAR.search(text):
+        return "war"
+    span = _SPAN.search(text)
+    return " ".join(span[0].lower().split()) if span else None
 
 
 def people_kind(text: str, last: bool = False) -> str | None:
