@@ -101,6 +101,43 @@ def test_counts_of_attacks_on_days_far_apart_are_other_events():
     assert compare(today, winter).relation == "unrelated"
 
 
+@pytest.mark.parametrize("sentence, whose", [
+    ("Three civilians were killed when Ukrainian forces shelled the town, the governor said.", "Russia"),
+    ("Russian attacks killed seven civilians and injured 20 in the region, the governor said.", "Ukraine"),
+    ("Two civilians were killed by Ukrainian shelling in the city, its mayor said.", "Russia"),
+    ("Russian forces hit a meeting of officers, killing 60 servicemen, the ministry said.", "Ukraine"),
+    ("Shelling in Kyiv killed five people, the mayor said.", None),  # a place names no attacker
+])
+def test_those_an_attack_killed_are_the_other_sides(sentence, whose):
+    assert {c.actor for c in figures(sentence)} == {whose}
+
+
+def test_each_sides_dead_from_the_others_shelling_are_not_a_dispute():
+    (belgorod,) = [c for c in figures("Three civilians were killed when Ukrainian forces shelled Belgorod, the Russian "
+                                      "governor said.") if c.kind == "killed"]
+    (kharkiv,) = [c for c in extract_claims("Russian attacks killed seven civilians in the Kharkiv region, the "
+                                            "Ukrainian governor said.", "", LATER) if c.kind == "killed"]
+    assert compare(kharkiv, belgorod).relation == "unrelated"
+
+
+def test_a_toll_dated_weeks_before_is_background_not_a_dispute():
+    (today,) = figures("Russian drone strike kills two civilians in Kharkiv")
+    (background,) = [c for c in extract_claims("On 29 December, the largest air attack of the war killed 58 civilians "
+                                               "across Ukraine, officials said.", "", MON) if c.is_quantity]
+    assert compare(background, today).relation == "unrelated"
+
+
+def test_a_toll_rising_tenfold_from_the_same_source_is_an_update():
+    (first,) = figures("One civilian was killed in shelling of the town on Monday, the governor said.")
+    (later,) = [c for c in extract_claims("Shelling of the town killed 10 civilians, the governor said.", "", LATER)
+                if c.is_quantity]
+    assert compare(later, first).relation == "update"
+    (across,) = [c for c in extract_claims("Shelling of the town killed 10 civilians, Moscow said.", "", LATER)
+                 if c.is_quantity]
+    (kyiv,) = figures("One civilian was killed in shelling of the town on Monday, Kyiv said.")
+    assert compare(across, kyiv).relation == "contradiction"  # the other side's figure: no update
+
+
 def test_drones_each_side_says_it_downed_are_the_other_sides():
     (russian_count,) = figures("Russia's defence ministry said its air defences destroyed 30 Ukrainian drones "
                                "overnight.")
@@ -249,7 +286,7 @@ def test_the_speaker_is_the_subject_of_the_reporting_verb(sentence, speakers):
 def test_a_dispute_kept_for_review_does_not_silence_a_later_one_with_the_evidence():
     city = (0, one("The city administration said 10 people were killed."))
     weak = (1, one("Some 2 people were killed, a local outlet reported.", LATER))
-    strong = (2, one("Russia's defence ministry said 200 soldiers were killed.", LATER + timedelta(hours=1)))
+    strong = (2, one("Russia's defence ministry said 2,000 soldiers were killed.", LATER + timedelta(hours=1)))
     alerted, review = Disputes(), Disputes()
     first = check_article([weak], ClaimHistory([city]), alerted, review=review, alert_at=BAR)
     then = check_article([strong], ClaimHistory([city, weak]), alerted, review=review, alert_at=BAR)

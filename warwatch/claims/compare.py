@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from warwatch.claims.claim import Claim
 from warwatch.claims.lexicon import CUMULATIVE
 from warwatch.claims.placenames import place_key
+from warwatch.claims.speakers import outlet_side
 
 CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, not contradiction
 VAGUE_MARGIN = 10.0      # "thousands" against a figure: only an order of magnitude apart contradicts
@@ -101,6 +102,8 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     if (not cumulative or new.kind in EVENT_TOLLS) and new.refers_to and old.refers_to and \
             abs((new.refers_to - old.refers_to).days) > 1:
         return UNRELATED  # counts for different days; the dead and wounded of attacks on different days
+    if new.kind in EVENT_TOLLS and (new.refers_to or old.refers_to) and abs((new.when - old.when).days) > BACKGROUND_DAYS:
+        return UNRELATED  # a toll dated weeks before the other report: a background sentence about an older attack
     (lo_new, hi_new), (lo_old, hi_old) = new.interval, old.interval
     if lo_new > hi_old:
         new_higher, ratio = True, lo_new / (hi_old if hi_old > 1e-9 else 1e-9)
@@ -126,11 +129,16 @@ EVENT_TOLLS = {"killed", "wounded"}
 or ground held, whose day is the report's."""
 
 
+BACKGROUND_DAYS = 7
+
+
 def _update(new: Claim, old: Claim, ratio: float) -> bool:
-    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other side's)."""
+    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other side's).
+    An attack's toll may rise tenfold as the dead are found (one, then twelve): short of two orders of magnitude."""
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
-    opposed = new.side and old.side and new.side != old.side
-    return days > 0 and not opposed and ratio <= 1.5 + 0.5 * days
+    new_side, old_side = new.side or outlet_side(new.source or ""), old.side or outlet_side(old.source or "")
+    opposed = new_side and old_side and new_side != old_side
+    return days > 0 and not opposed and (ratio <= 1.5 + 0.5 * days or new.kind in EVENT_TOLLS and ratio < 100)
 
 
 def _same_group(a: str | None, b: str | None) -> bool:

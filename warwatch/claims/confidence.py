@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict
-from warwatch.claims.lexicon import OUTLET_SIDES
 from warwatch.claims.magnitude import SHORT_OF
+from warwatch.claims.speakers import outlet_side
 
 BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4, "target": 0.4}
 OTHER_BASE = 0.3          # a kind without rules of its own (the optional NLI model's)
@@ -117,13 +116,7 @@ def _side(claim: Claim) -> tuple[str | None, bool]:
     """The side a claim speaks for, and whether its speaker says so (rather than its outlet)."""
     if claim.side:
         return claim.side, True
-    return _outlet_side(claim.source or ""), False
-
-
-@lru_cache(maxsize=1024)
-def _outlet_side(outlet: str) -> str | None:
-    outlet = outlet.lower()
-    return next((side for side, names in OUTLET_SIDES.items() if outlet.startswith(names)), None)
+    return outlet_side(claim.source or ""), False
 
 
 def _owned_up(new: Claim, old: Claim) -> tuple[str, str] | None:

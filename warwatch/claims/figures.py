@@ -93,8 +93,9 @@ def framed(figure: FigureReading) -> Fields | None:
             return None
     where = found.where if found.where and found.where.lower() not in lx.NOT_PLACES and not side_of(found.where) \
         else None
-    return {**figure.fields, "kind": kind, "part": found.part, "planned": found.planned,
-            "period": _period(found.clause), "where": where}
+    actor = figure.fields["actor"] or _OTHER_SIDE.get(side_of(found.attacker or "") or "")  # a side's strike kills
+    return {**figure.fields, "kind": kind, "part": found.part, "planned": found.planned,  # the other side's people
+            "period": _period(found.clause), "where": where, "actor": actor}
 
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

@@ -58,6 +58,7 @@ class Role:
     part: bool                # a part of a larger figure
     planned: bool             # planned, ordered or possible, not done
     where: str | None         # the proper name its verb places it in ("near Robotyne", "In Kharkiv, …")
+    attacker: str | None      # the words naming who killed or wounded those it counts ("Russian shelling killed …")
 
 
 def pipeline():
@@ -166,7 +167,7 @@ def role(text: str, start: int, end: int) -> Role | None:
         noun = noun.head
     verb = _verb(number)  # the nearest verb above the figure: its clause
     return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None, _own(number, noun, verb),
-                _clause(number, verb), _part(number, noun, verb), _planned(verb), _where(verb))
+                _clause(number, verb), _part(number, noun, verb), _planned(verb), _where(verb), _attacker(verb))
 
 
 def _not_a_count(number) -> str | None:
@@ -219,6 +220,40 @@ def _where(verb) -> str | None:
                 if names:
                     return names[0].text
     return None
+
+
+_HARM_VERBS = {"kill", "injure", "wound", "hurt"}
+_ATTACK_VERBS = {"shell", "strike", "attack", "hit", "bomb", "fire", "target", "shoot"}
+
+
+def _attacker(verb) -> str | None:
+    """Who killed or wounded those a figure counts: the subject of "killed" ("Russian shelling killed seven"), of the
+    verb it is conjoined to ("… and injured 20") or of the strike it follows from ("hit the site, killing 60"); its
+    passive agent ("were killed by Ukrainian shelling"); or the subject of an attack verb in a clause of it ("were
+    killed when Ukrainian forces shelled the town"). Only the subject's own words and modifiers: "shelling in Kyiv"
+    names no attacker."""
+    if verb is None or verb.lemma_.lower() not in _HARM_VERBS:
+        return None
+    heads = [verb, *(c for c in verb.children if c.dep_ == "conj"), *((verb.head,) if verb.dep_ in ("conj", "advcl")
+                                                                      else ())]
+    for head in heads:
+        if head.lemma_.lower() not in _HARM_VERBS | _ATTACK_VERBS:
+            continue
+        for child in head.children:
+            if child.dep_ == "nsubj" and child.pos_ != "NUM":
+                return _modified(child)
+            if child.dep_ == "agent":
+                return next((_modified(g) for g in child.children if g.dep_ == "pobj"), None)
+            if child.dep_ == "advcl" and child.lemma_.lower() in _ATTACK_VERBS:
+                return next((_modified(g) for g in child.children if g.dep_ == "nsubj"), None)
+    return None
+
+
+def _modified(noun) -> str:
+    """A noun with its modifiers, not its prepositional phrases: "Ukraine 's armed forces", not "shelling in Kyiv"."""
+    return " ".join(t.text for t in noun.subtree if t == noun or (
+        t.head == noun and t.dep_ in ("amod", "compound", "poss", "nmod", "det")) or (
+        t.head.head == noun and t.head.dep_ == "poss"))
 
 
 def _verb(token):

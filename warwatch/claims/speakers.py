@@ -72,6 +72,13 @@ def side_of(text: str) -> str | None:
 _SIDE_OF_WORD = {word: side for side, words in lx.SIDES.items() for word in words}
 
 
+@lru_cache(maxsize=1024)
+def outlet_side(outlet: str) -> str | None:
+    """The side an outlet speaks for (state media, national outlets under martial law), or None."""
+    outlet = outlet.lower()
+    return next((side for side, names in lx.OUTLET_SIDES.items() if outlet.startswith(names)), None)
+
+
 @lru_cache(maxsize=4096)  # asked of each sentence and again of its clauses and their parts
 def find_speaker(clause: str) -> str | None:
     """Who the clause attributes its content to: "according to X", "X said", "…, said X", "X, a spokesman, said"."""
