@@ -94,6 +94,14 @@ def test_a_total_for_the_war_or_a_month_never_meets_another_span(total, incident
     assert compare(one_strike, whole).relation == "unrelated"
 
 
+@pytest.mark.parametrize("sentence, period", [
+    ("Ukraine says more than 600 children have been killed since Russia launched its full-scale invasion.", "war"),
+    ("About 1,290 Russian troops were killed or wounded in the past day, Kyiv said.", "day"),
+])
+def test_the_period_of_a_figure_in_other_words(sentence, period):
+    assert {c.period for c in figures(sentence)} == {period}
+
+
 def test_counts_of_attacks_on_days_far_apart_are_other_events():
     (winter,) = figures("On 29 December, the largest air attack of the war killed 58 civilians, officials said.")
     (today,) = [c for c in extract_claims("A drone strike killed two civilians in Kharkiv on Sunday, the mayor said.",
@@ -136,6 +144,11 @@ def test_a_toll_rising_tenfold_from_the_same_source_is_an_update():
                  if c.is_quantity]
     (kyiv,) = figures("One civilian was killed in shelling of the town on Monday, Kyiv said.")
     assert compare(across, kyiv).relation == "contradiction"  # the other side's figure: no update
+    (by_outlet,) = [c for c in extract_claims("Shelling of the town killed 10 civilians, local officials said.", "",
+                                              LATER, "TASS") if c.is_quantity]
+    (local,) = [c for c in extract_claims("One civilian was killed in shelling of the town on Monday, local officials "
+                                          "said.", "", MON, "Ukrinform") if c.is_quantity]
+    assert compare(by_outlet, local).relation == "update"  # outlets of both sides carrying the same officials
 
 
 def test_drones_each_side_says_it_downed_are_the_other_sides():
@@ -195,6 +208,14 @@ def test_a_dated_background_attack_is_another_event():
     "Conscripts captured in the Kursk region were later exchanged, Moscow said.",
 ])
 def test_took_and_captured_with_no_place_as_their_object_are_no_capture(sentence):
+    assert not [c for c in extract_claims(sentence, "", MON) if c.kind == "control"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukrainian forces hit an ammunition depot in occupied Melitopol, Kyiv said.",
+    "Fighting continues in the Kurakhove direction, the General Staff said.",
+])
+def test_a_place_described_or_a_front_named_after_it_is_no_status(sentence):
     assert not [c for c in extract_claims(sentence, "", MON) if c.kind == "control"]
 
 

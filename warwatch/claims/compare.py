@@ -133,11 +133,12 @@ BACKGROUND_DAYS = 7
 
 
 def _update(new: Claim, old: Claim, ratio: float) -> bool:
-    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other side's).
-    An attack's toll may rise tenfold as the dead are found (one, then twelve): short of two orders of magnitude."""
+    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other side's:
+    a side's speaker against the other side's speaker or outlet). An attack's toll may rise tenfold as the dead are
+    found (one, then twelve): short of two orders of magnitude."""
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
     new_side, old_side = new.side or outlet_side(new.source or ""), old.side or outlet_side(old.source or "")
-    opposed = new_side and old_side and new_side != old_side
+    opposed = (new.side or old.side) and new_side and old_side and new_side != old_side  # one side's own speaker
     return days > 0 and not opposed and (ratio <= 1.5 + 0.5 * days or new.kind in EVENT_TOLLS and ratio < 100)
 
 

@@ -111,8 +111,10 @@ def status(clause: str, side: str | None) -> Status:
 
 
 def _named_after(text: str) -> str | None:
-    """The first proper name after "in", "for" or "of" ("fighting continues in Bakhmut")."""
-    for m in re.finditer(r"\b(?:in|for|of)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?([A-Z][\w’'-]+)", text):
+    """The first proper name after "in", "for" or "of" ("fighting continues in Bakhmut"); not a front named after a
+    town ("in the Kurakhove direction")."""
+    for m in re.finditer(r"\b(?:in|for|of)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?([A-Z][\w’'-]+)(?![\w’'-])"
+                         r"(?!\s+(?:direction|axis|sector|front)\b)", text):
         if m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]):
             return m[1]
     return None

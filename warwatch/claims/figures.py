@@ -99,7 +99,9 @@ def framed(figure: FigureReading) -> Fields | None:
 
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WAR = re.compile(r"\b(?:since (?:(?:the )?(?:start|beginning|outbreak|onset) of )?|during |throughout |as a result of "
+_WAR = re.compile(r"\bsince (?:russia|moscow|it) (?:launched|began|started) (?:its |the |a )?(?:(?:full|large)\s*-\s*scale )?"
+                  r"(?:invasion|war)\b"
+                  r"|\b(?:since (?:(?:the )?(?:start|beginning|outbreak|onset) of )?|during |throughout |as a result of "
                   r"|in the course of |over the course of )(?:the |russia\s*'?s |russian |its )?(?:(?:full|large)\s*-\s*scale )?"
                   r"(?:invasion|war)\b", re.I)
 _SPAN = re.compile(r"\bsince the (?:start|beginning) of (?:the|this|last) (?:week|month|year)\b|\bsince (?:early |late |mid-)?" + _MONTHS + r"(?: (?:19|20)\d\d)?|\bsince (?:19|20)\d\d\b"

@@ -265,11 +265,13 @@ def _verb(token):
 
 
 def _clause(number, verb) -> str:
-    """The figure's verb's subtree, less the clauses conjoined to it; the sentence when it has no verb."""
+    """The figure's verb's subtree, less the clauses conjoined to it (a verb with a subject of its own: "one was
+    killed and two were taken to hospital"; "killed or wounded in the past day" is one predicate); the sentence when
+    it has no verb."""
     if verb is None:
         return number.sent.text
     skip = {t.i for child in verb.children if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
-            for t in child.subtree}
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children) for t in child.subtree}
     return " ".join(t.text for t in verb.subtree if t.i not in skip)
 
 
