@@ -219,6 +219,17 @@ def test_a_place_described_or_a_front_named_after_it_is_no_status(sentence):
     assert not [c for c in extract_claims(sentence, "", MON) if c.kind == "control"]
 
 
+@pytest.mark.parametrize("sentence, place", [
+    ("Russian units still control Sverdlikovo, the ministry said.", "Sverdlikovo"),
+    ("Ukrainian forces continue to hold Dachne, the army said.", "Dachne"),
+    ("Chasiv Yar has not been captured, the General Staff said.", "Chasiv"),
+    ("Ukrainian troops recaptured Robotyne, the army said.", "Robotyne"),
+])
+def test_a_place_said_to_hold_out_in_other_words(sentence, place):
+    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.kind == "control"]
+    assert (claim.subject, claim.polarity) == (place, False)
+
+
 @pytest.mark.parametrize("sentence, place, contested", [
     ("Russian forces captured Avdiivka in February, the ministry said.", "Avdiivka", False),
     ("Troops took the village of Robotyne, the army said.", "Robotyne", False),

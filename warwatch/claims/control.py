@@ -93,7 +93,9 @@ def status(clause: str, side: str | None) -> Status:
         place, came_under = partial["place"], False
         contested, holder = partial, holder_of(clause, side)
     elif contested := lx.CONTESTED.search(clause):
-        place, came_under, holder = _named_after(clause[contested.start():]) or _place(clause), False, None
+        place = _named_after(clause[contested.start():]) or _held_object(clause[contested.end():]) or \
+            _subject_name(clause[:contested.start()]) or _place(clause)
+        came_under, holder = False, None
     elif place := _place(clause):  # "liberated" is said of one's own side's gains; "captured" of either side's
         came_under, holder = False, holder_of(clause, side if _LIBERATED.search(clause) else None)
     elif held := _held(clause, side):
@@ -108,6 +110,18 @@ def status(clause: str, side: str | None) -> Status:
         evacuation = False if lx.FAILED_EVACUATION.search(clause) else None
     return Status(bool(contested), place, came_under, holder, negated, bool(lx.DENIAL.search(clause)), evacuation,
                   group_named(clause) if evacuation is not None else None)
+
+
+def _held_object(text: str) -> str | None:
+    """The proper name right after "still control", "continue to hold": the place held."""
+    m = re.match(r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?([A-Z][\w’'-]+)", text)
+    return m[1] if m and m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]) else None
+
+
+def _subject_name(text: str) -> str | None:
+    """The proper name just before "has not fallen", "has not been captured": the place said to hold out."""
+    m = re.search(r"\b([A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+)?\s+(?:has|have|had|is|was)?\s*$", text)
+    return m[1] if m and m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]) else None
 
 
 def _named_after(text: str) -> str | None:

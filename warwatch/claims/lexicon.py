@@ -91,6 +91,7 @@ CONTESTED = re.compile(
     r"\b(fighting (?:\w+ )?(?:continues|continued|goes on|is going on|was (?:still )?going on|still going on"
     r"|is ongoing)"
     r"|(?:are|is|were) (?:still )?fighting (?:in|for)|still controls?|still holds?|recaptured|retook|has not fallen"
+    r"|continues? to (?:hold|control)"
     r"|not been (?:captured|taken))\b", re.I)
 
 # A bare denial of what was just reported ("This is not true", "rejected the claim").
