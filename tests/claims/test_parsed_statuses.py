@@ -192,31 +192,32 @@ def test_a_magnitude_reached_or_no_count_named_is_no_bound(sentence):
     assert not any(c.bound == SHORT_OF for c in extract_claims(sentence, "", MON))
 
 
+def prisoners(sentence: str, published: datetime = MON) -> Claim:
+    (claim,) = [c for c in extract_claims(sentence, "", published) if c.kind == "prisoners"]
+    return claim
+
+
+SPOKESMAN = "There are prisoners, but their number is by no means in the hundreds, a Ukrainian army spokesman said."
+
+
 def test_a_count_kept_below_a_magnitude_against_a_figure_beyond_it_is_a_dispute():
-    (bounded,) = [c for c in extract_claims("There are prisoners, but their number is by no means in the hundreds, "
-                                            "a Ukrainian army spokesman said.", "", LATER) if c.kind == "prisoners"]
-    (counted,) = [c for c in extract_claims("Between 850 and 1,000 soldiers were taken prisoner, officers told the "
-                                            "newspaper.", "", MON) if c.kind == "prisoners"]
-    (vague,) = [c for c in extract_claims("Hundreds of soldiers were taken prisoner, officers told the newspaper.",
-                                          "", MON) if c.kind == "prisoners"]
+    bounded = prisoners(SPOKESMAN, LATER)
+    counted = prisoners("Between 850 and 1,000 soldiers were taken prisoner, officers told the newspaper.")
+    vague = prisoners("Hundreds of soldiers were taken prisoner, officers told the newspaper.")
     verdict = compare(bounded, counted)
     assert (verdict.relation, verdict.kind) == ("contradiction", "quantity")
     assert compare(bounded, vague).relation == "consistent"  # "hundreds" is loose: only 10 times apart disputes
 
 
 def test_a_count_said_not_to_reach_a_magnitude_is_weighed_as_a_rebuttal_even_from_one_side():
-    (bounded,) = [c for c in extract_claims("There are prisoners, but their number is by no means in the hundreds, "
-                                            "a Ukrainian army spokesman said.", "", LATER) if c.kind == "prisoners"]
-    (ukrainian,) = [c for c in extract_claims("Between 850 and 1,000 soldiers were taken prisoner, Ukrainian officers "
-                                              "said.", "", MON) if c.kind == "prisoners"]
-    (below,) = [c for c in extract_claims("Between 85 and 90 soldiers were taken prisoner, Ukrainian officers said.",
-                                          "", MON) if c.kind == "prisoners"]
+    bounded = prisoners(SPOKESMAN, LATER)
+    ukrainian = prisoners("Between 850 and 1,000 soldiers were taken prisoner, Ukrainian officers said.")
+    below = prisoners("Between 85 and 90 soldiers were taken prisoner, Ukrainian officers said.")
     assert bounded.side == ukrainian.side == "Ukraine"
     assert alerted_dispute(bounded, ukrainian, "quantity")
     assert "stated as a rebuttal: by no means in the hundreds" in confidence(
         bounded, ukrainian, compare(bounded, ukrainian)).text()
     assert compare(bounded, below).relation != "contradiction"
-    (plain,) = [c for c in extract_claims("Fewer than 100 soldiers were taken prisoner, a Ukrainian army spokesman "
-                                          "said.", "", LATER) if c.kind == "prisoners"]
+    plain = prisoners("Fewer than 100 soldiers were taken prisoner, a Ukrainian army spokesman said.", LATER)
     verdict = compare(plain, ukrainian)
     assert verdict.relation == "contradiction" and confidence(plain, ukrainian, verdict).score < BAR  # one side
