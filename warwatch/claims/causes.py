@@ -44,15 +44,18 @@ _ACTIVE = re.compile(r"(?:hit|struck|blew|blow|blowing|carried|destroying)\b", r
 _SUBJECT_END = re.compile(r"[,;:(]|\b(?:in|on|at|near|of|from|after|when|that|as|while|said|says)\b", re.I)
 
 
+_PASSIVE_END = re.compile(r"\b(?:was|were|is|are|been|be|being|get|got)\s*$", re.I)
 _CLEFT = re.compile(r"\bit (?:was|is|had been)\s+(?P<subject>.+?)(?:,\s*not\b[^,]*,)?\s*that\s*$", re.I)
 
 
 def _subject(before: str) -> str:
     """The words before an active verb back to a comma or a preposition: its subject ("Russian forces", "a
-    Ukrainian drone"; not "In Kyiv, a missile"); in a cleft, what "it was" names ("it was Ukrainian anti-missile
-    fire, not Russia, that hit")."""
+    Ukrainian drone"; not "In Kyiv, a missile"; none before a passive "was hit"); in a cleft, what "it was" names
+    ("it was Ukrainian anti-missile fire, not Russia, that hit")."""
     if cleft := _CLEFT.search(before):
         return cleft["subject"]
+    if _PASSIVE_END.search(before):
+        return ""  # "Ukraine's grid was hit the hardest": what was hit, not who hit it
     ends = list(_SUBJECT_END.finditer(before))
     return " ".join(before[ends[-1].end() if ends else 0:].split()[-5:])
 
