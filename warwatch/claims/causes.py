@@ -42,8 +42,6 @@ def cause_readings(clause: str, side: str | None) -> list[Fields]:
 
 _ACTIVE = re.compile(r"(?:hit|struck|blew|blow|blowing|carried|destroying)\b", re.I)
 _SUBJECT_END = re.compile(r"[,;:(]|\b(?:in|on|at|near|of|from|after|when|that|as|while|said|says)\b", re.I)
-
-
 _PASSIVE_END = re.compile(r"\b(?:was|were|is|are|been|be|being|get|got)\s*$", re.I)
 _CLEFT = re.compile(r"\bit (?:was|is|had been)\s+(?P<subject>.+?)(?:,\s*not\b[^,]*,)?\s*that\s*$", re.I)
 

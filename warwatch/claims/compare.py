@@ -102,7 +102,8 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
     if (not cumulative or new.kind in EVENT_TOLLS) and new.refers_to and old.refers_to and \
             abs((new.refers_to - old.refers_to).days) > 1:
         return UNRELATED  # counts for different days; the dead and wounded of attacks on different days
-    if new.kind in EVENT_TOLLS and (new.refers_to or old.refers_to) and abs((new.when - old.when).days) > BACKGROUND_DAYS:
+    if new.kind in EVENT_TOLLS and (new.refers_to or old.refers_to) and \
+            abs((new.when - old.when).days) > BACKGROUND_DAYS:
         return UNRELATED  # a toll dated weeks before the other report: a background sentence about an older attack
     (lo_new, hi_new), (lo_old, hi_old) = new.interval, old.interval
     if lo_new > hi_old:
@@ -127,15 +128,13 @@ def _figures(new: Claim, old: Claim, explain: bool) -> Verdict:
 EVENT_TOLLS = {"killed", "wounded"}
 """Running counts that the day they name ties to one attack ("a strike on Sunday killed two"): unlike evacuations
 or ground held, whose day is the report's."""
-
-
-BACKGROUND_DAYS = 7
+BACKGROUND_DAYS = 7  # a toll dated further than this from the other report's day is about another attack
 
 
 def _update(new: Claim, old: Claim, ratio: float) -> bool:
-    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other side's:
-    a side's speaker against the other side's speaker or outlet). An attack's toll may rise tenfold as the dead are
-    found (one, then twelve): short of two orders of magnitude."""
+    """Whether ``new``, a running count above ``old``, rose plausibly for the days between (and is not the other
+    side's: a side's speaker against the other side's speaker or outlet). An attack's toll may rise tenfold as the
+    dead are found (one, then twelve): short of two orders of magnitude."""
     days = max((new.published - old.published).total_seconds() / 86400, 0.0)
     new_side, old_side = new.side or outlet_side(new.source or ""), old.side or outlet_side(old.source or "")
     opposed = (new.side or old.side) and new_side and old_side and new_side != old_side  # one side's own speaker

@@ -81,7 +81,7 @@ def _held(clause: str, side: str | None) -> tuple[str, str | None] | None:
     """The place a clause says is held, and by whom (a possessive stands for the speaker's side)."""
     for name in CAPITALISED.finditer(clause):
         m = _HELD.match(clause, name.start())
-        if m and m["place"].lower() not in lx.NOT_PLACES and not side_of(m["place"]):
+        if m and _placename(m["place"]):
             who = m["of"] or m["whose"]
             return m["place"], side_of(who) or (side if who.lower() in ("its", "our", "their") else None)
     return None
@@ -115,13 +115,13 @@ def status(clause: str, side: str | None) -> Status:
 def _held_object(text: str) -> str | None:
     """The proper name right after "still control", "continue to hold": the place held."""
     m = re.match(r"\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?([A-Z][\w’'-]+)", text)
-    return m[1] if m and m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]) else None
+    return m[1] if m and _placename(m[1]) else None
 
 
 def _subject_name(text: str) -> str | None:
     """The proper name just before "has not fallen", "has not been captured": the place said to hold out."""
     m = re.search(r"\b([A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+)?\s+(?:has|have|had|is|was)?\s*$", text)
-    return m[1] if m and m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]) else None
+    return m[1] if m and _placename(m[1]) else None
 
 
 def _named_after(text: str) -> str | None:
@@ -129,7 +129,7 @@ def _named_after(text: str) -> str | None:
     town ("in the Kurakhove direction")."""
     for m in re.finditer(r"\b(?:in|for|of)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?([A-Z][\w’'-]+)(?![\w’'-])"
                          r"(?!\s+(?:direction|axis|sector|front)\b)", text):
-        if m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]):
+        if _placename(m[1]):
             return m[1]
     return None
 
@@ -151,12 +151,17 @@ def _place(clause: str) -> str | None:
             word = word.strip(",.;:“”\"'’‘()")
             if word.lower() in _NOT_OBJECT or (n == 0 and word.lower() in _NOT_CAPTURED) or word[:1].isdigit():
                 break
-            if word[:1].isupper() and word.lower() not in lx.NOT_PLACES and not side_of(word):
+            if word[:1].isupper() and _placename(word):
                 return word
     for m in _PASSIVE_CAPTURE.finditer(clause):
-        if m[1].lower() not in lx.NOT_PLACES and not side_of(m[1]):
+        if _placename(m[1]):
             return m[1]
     return None
+
+
+def _placename(word: str) -> bool:
+    """Whether a capitalised word may name a place: not a word the lexicon rules out ("the", "ministry"), nor a side."""
+    return word.lower() not in lx.NOT_PLACES and not side_of(word)
 
 
 def group_named(text: str) -> str | None:

@@ -28,10 +28,9 @@ from warwatch.claims.sentences import QUOTES_OPEN, split_clauses, split_sentence
 from warwatch.claims.speakers import UNSAID, attributed, doubtful, generic, regex_speaker, side_of, without
 
 _RUNNING_TOTAL = re.compile(r"\b(?:" + "|".join(lx.RUNNING_TOTAL) + r")\b", re.I)
+_BEFORE_OCCUPIED = ("in", "of", "on", "at", "the", "from", "into", "near", "across", "temporarily")
 _DESCRIPTIVE = re.compile(r"\b[\w’']+-(?:occupied|controlled|held|backed|installed)\b|(?:"
-                          + "|".join(f"(?<=\\b{word} )" for word in ("in", "of", "on", "at", "the", "from", "into", "near",
-                                                                   "across", "temporarily"))
-                          + r")occupied\b", re.I)
+                          + "|".join(f"(?<=\\b{word} )" for word in _BEFORE_OCCUPIED) + r")occupied\b", re.I)
 """Words that describe a place, not claim its capture: "Russian-occupied Kherson", "in occupied Melitopol"."""
 
 

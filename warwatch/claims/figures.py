@@ -99,14 +99,16 @@ def framed(figure: FigureReading) -> Fields | None:
 
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WAR = re.compile(r"\bsince (?:russia|moscow|it) (?:launched|began|started) (?:its |the |a )?(?:(?:full|large)\s*-\s*scale )?"
-                  r"(?:invasion|war)\b"
-                  r"|\b(?:since (?:(?:the )?(?:start|beginning|outbreak|onset) of )?|during |throughout |as a result of "
-                  r"|in the course of |over the course of )(?:the |russia\s*'?s |russian |its )?(?:(?:full|large)\s*-\s*scale )?"
-                  r"(?:invasion|war)\b", re.I)
-_SPAN = re.compile(r"\bsince the (?:start|beginning) of (?:the|this|last) (?:week|month|year)\b|\bsince (?:early |late |mid-)?" + _MONTHS + r"(?: (?:19|20)\d\d)?|\bsince (?:19|20)\d\d\b"
-                   r"|\b(?:in|during|throughout) (?:the month of )?" + _MONTHS + r"(?: (?:19|20)\d\d)?(?! \d)"
-                   r"|\b(?:in|during|throughout) (?:19|20)\d\d\b|\b(?:last|this|past) (?:month|year)\b"
+_YEAR = r"(?:19|20)\d\d"
+_THE_WAR = r"(?:(?:full|large)\s*-\s*scale )?(?:invasion|war)\b"  # the parse's clause spaces out "full - scale"
+_WAR = re.compile(r"\bsince (?:russia|moscow|it) (?:launched|began|started) (?:its |the |a )?" + _THE_WAR
+                  + r"|\b(?:since (?:(?:the )?(?:start|beginning|outbreak|onset) of )?|during |throughout "
+                  r"|as a result of |in the course of |over the course of )(?:the |russia\s*'?s |russian |its )?"
+                  + _THE_WAR, re.I)
+_SPAN = re.compile(r"\bsince the (?:start|beginning) of (?:the|this|last) (?:week|month|year)\b"
+                   r"|\bsince (?:early |late |mid-)?" + _MONTHS + f"(?: {_YEAR})?" + f"|\\bsince {_YEAR}\\b"
+                   r"|\b(?:in|during|throughout) (?:the month of )?" + _MONTHS + f"(?: {_YEAR})?" + r"(?! \d)"
+                   r"|\b(?:in|during|throughout) " + _YEAR + r"\b|\b(?:last|this|past) (?:month|year)\b"
                    r"|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:weeks?|months?|years?)\b", re.I)
 """A stated span longer than a day: since a date ("since February 2022"), or a month or year ("in June", "last
 month", "over the past three weeks")."""

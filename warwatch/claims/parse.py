@@ -224,6 +224,7 @@ def _where(verb) -> str | None:
 
 _HARM_VERBS = {"kill", "injure", "wound", "hurt"}
 _ATTACK_VERBS = {"shell", "strike", "attack", "hit", "bomb", "fire", "target", "shoot"}
+_HARM_OR_ATTACK = _HARM_VERBS | _ATTACK_VERBS
 
 
 def _attacker(verb) -> str | None:
@@ -237,7 +238,7 @@ def _attacker(verb) -> str | None:
     heads = [verb, *(c for c in verb.children if c.dep_ == "conj"), *((verb.head,) if verb.dep_ in ("conj", "advcl")
                                                                       else ())]
     for head in heads:
-        if head.lemma_.lower() not in _HARM_VERBS | _ATTACK_VERBS:
+        if head.lemma_.lower() not in _HARM_OR_ATTACK:
             continue
         for child in head.children:
             if child.dep_ == "nsubj" and child.pos_ != "NUM":
