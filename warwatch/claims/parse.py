@@ -13,9 +13,9 @@ whether it counts a part of a larger figure ("of these, 8", "including 2 childre
 is a plan rather than a fact ("are to be evacuated", "will") and the place its verb names. The same
 parses serve :mod:`~warwatch.claims.fate` and :mod:`~warwatch.claims.denial` (:func:`parsed`).
 
-Extraction reads a batch of articles twice: the first reading, inside :func:`collecting`, only
-collects the texts to parse; :func:`prime` parses them together (``nlp.pipe``); the second reading
-finds them parsed.
+Extraction reads a batch of articles, each inside :func:`collecting`, which collects the texts not parsed yet;
+:func:`prime` parses them together (``nlp.pipe``); the articles that asked for one are read again and find them
+parsed.
 """
 
 from __future__ import annotations
@@ -74,9 +74,13 @@ _LOADING = threading.Lock()
 @lru_cache(maxsize=1)
 def _load():
     import spacy
+    from thinc.api import use_ops
 
     try:
-        nlp = spacy.load(MODEL, exclude=["ner"])
+        # thinc's numpy ops without blis: numpy's BLAS multiplies the same matrices (the same parses) on every core,
+        # where blis uses one; a tenth less time parsing on two cores
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(MODEL, exclude=["ner"])
     except OSError as exc:
         raise ParserError(f"spaCy pipeline {MODEL} {MODEL_VERSION} is not installed: {exc}") from None
     meta = nlp.meta
@@ -110,8 +114,9 @@ _COLLECTING: ContextVar[set[str] | None] = ContextVar("collecting", default=None
 
 @contextmanager
 def collecting() -> Iterator[set[str]]:
-    """While open, :func:`role` parses nothing and returns None; it adds the texts it is asked about to the set
-    yielded, for :func:`prime` to parse together."""
+    """While open, :func:`parsed` and :func:`role` parse nothing: asked about a text not parsed yet, they add it to
+    the set yielded, for :func:`prime` to parse together, and return None. A reading that leaves the set empty is
+    the reading without it."""
     wanted: set[str] = set()
     token = _COLLECTING.set(wanted)
     try:
@@ -145,8 +150,12 @@ def _remember(text: str, doc: Doc) -> Doc:
 
 
 def parsed(text: str) -> Doc | None:
-    """The parse of ``text``; None while :func:`collecting` (the text is collected)."""
+    """The parse of ``text``; None while :func:`collecting` when it is not parsed yet (the text is collected)."""
     if (wanted := _COLLECTING.get()) is not None:
+        with _LOCK:
+            if (doc := _DOCS.get(text)) is not None:
+                _DOCS.move_to_end(text)
+                return doc
         wanted.add(text)
         return None
     return _doc(text)
@@ -154,7 +163,7 @@ def parsed(text: str) -> Doc | None:
 
 def role(text: str, start: int, end: int) -> Role | None:
     """The role of the figure at ``text[start:end]``; None when the parse cannot place it, or while
-    :func:`collecting`."""
+    :func:`collecting` and ``text`` is not parsed yet."""
     if (doc := parsed(text)) is None:
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
