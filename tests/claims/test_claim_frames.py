@@ -329,10 +329,14 @@ def test_a_dispute_kept_for_review_does_not_silence_a_later_one_with_the_evidenc
 
 
 def test_batched_extraction_reads_as_one_by_one():
-    articles = [("Strike on the port", "The strike killed 12 people, including 3 children. Officials said 40 "
-                 "people are to be evacuated.", MON, None),
-                ("Drones downed", "Air defences shot down 14 drones overnight.", LATER, None)]
-    assert extract_many(articles) == [extract_claims(*article) for article in articles]
+    """Articles that need a parse are read again after the batch's parse; one that needs none, and a reprint, too."""
+    strike = ("Strike on the port", "The strike killed 12 people, including 3 children. Officials said 40 people are "
+              "to be evacuated.", MON, None)
+    articles = [strike, ("Drones downed", "Air defences shot down 14 drones overnight.", LATER, None),
+                ("A calm night", "The mayor said the night in the port city had been calm.", LATER, None), strike]
+    batched = extract_many(articles)
+    assert batched == [extract_claims(*article) for article in articles]
+    assert [(c.kind, c.planned) for c in batched[0]] == [("killed", False), ("evacuated", True)]  # from the parse
 
 
 # 7. kinds the rules could not see: the many ways a place is held, the defender's own air defence as a cause
