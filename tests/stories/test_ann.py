@@ -69,6 +69,24 @@ def test_agrees_with_exact_search_on_small_data():
     assert ann.search(vectors[5], 1, np.ones(80, bool))[0].tolist() == [5]
 
 
+def test_search_many_is_search_for_each_query():
+    rng = np.random.default_rng(5)
+    vectors = list(unit(rng, 80))
+    vectors[3] = None
+    queries = unit(rng, 4)
+    for index in (*both(vectors), AnnIndex(), AnnIndex(exact_below=0)):  # AnnIndex(): searched exactly, below its bar
+        for v in vectors if not len(index) else ():
+            index.add(v)
+        for allowed in (np.ones(80, bool), rng.random(80) < 0.1, np.zeros(80, bool)):  # most rows, a few, none
+            for k in (1, 10):
+                found = index.search_many(queries, k, allowed)
+                assert len(found) == len(queries)
+                for (rows, cosines), query in zip(found, queries):
+                    want_rows, want_cosines = index.search(query, k, allowed)
+                    assert rows.tolist() == want_rows.tolist()
+                    np.testing.assert_allclose(cosines, want_cosines, atol=1e-6)
+
+
 def test_placeholders_are_never_returned():
     rng = np.random.default_rng(2)
     ann = AnnIndex(exact_below=0)

@@ -75,8 +75,8 @@ class ClaimWindow:
         wanted[codes] = True  # by code: a lookup, where np.isin sorts
         allowed = (self._stories[:n] != story_id) & (self._times[:n] >= since.timestamp()) & wanted[self._kinds[:n]]
         best: dict[int, float] = {}
-        for vector in vectors:
-            rows, cosines = self._index.search(vector, NEIGHBOURS, allowed)
+        vectors = list(vectors)
+        for rows, cosines in self._index.search_many(np.stack(vectors), NEIGHBOURS, allowed) if vectors else ():
             for row, cosine in zip(rows.tolist(), cosines.tolist()):
                 if cosine >= similarity and cosine > best.get(row, -1.0) and places & set(self._claims[row].places):
                     best[row] = cosine

@@ -164,6 +164,14 @@ class AnnIndex(ExactIndex):
             return self._exact(query, k, mask, wanted)
         return top_k(rows, self._mat[rows] @ q, k)
 
+    def search_many(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        mask = self._check(allowed) & self._has_vec[: self._n]
+        if int(mask.sum()) < max(self._exact_below, k + 1):
+            return self._exact_many(queries, k, mask)
+        return [self.search(query, k, allowed) for query in queries]
+
     def save(self) -> None:
         """Write the graph and the keys of its rows to ``saved`` (when given and the graph was built).
 

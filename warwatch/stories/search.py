@@ -57,6 +57,12 @@ class VectorIndex(Protocol):
         """
         ...
 
+    def search_many(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`search` for each row of ``queries`` (2-d) among the same rows."""
+        ...
+
 
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
@@ -134,7 +140,24 @@ class ExactIndex:
         rows = np.flatnonzero(mask)
         return top_k(rows, self._product(query)[rows], k)
 
+    def search_many(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """One matrix product for all the queries (a claim window's search for an article's sentences)."""
+        return self._exact_many(queries, k, self._check(allowed) & self._has_vec[: self._n])
+
     # ------------------------------------------------------------------ internals
+
+    def _exact_many(self, queries: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        queries = np.asarray(queries, np.float32).reshape(len(queries), -1)
+        if k <= 0 or not mask.any():
+            return [_EMPTY] * len(queries)
+        rows = np.flatnonzero(mask)
+        if 4 * len(rows) >= self._n:  # most rows: the product over all, then the rows (no copy of the matrix)
+            sims = (queries @ self._mat[: self._n].T)[:, rows]
+        else:
+            sims = queries @ self._mat[rows].T
+        return [top_k(rows, row_sims, k) for row_sims in sims]
 
     def _check(self, mask: np.ndarray) -> np.ndarray:
         mask = np.asarray(mask, np.bool_)
