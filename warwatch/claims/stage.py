@@ -24,9 +24,9 @@ from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.dates import days_referred_to
-from warwatch.claims.extract import extract_many
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
+from warwatch.claims.processes import extract_all
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
 from warwatch.store.models import Article, Contradiction, Feed
@@ -53,8 +53,8 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
     read = [a for a in pending if a.duplicate_of_id is None and a.relevant is not False]
     english = [a for a in read if reads_english(stories, a.language)]
-    extracted = dict(zip((a.id for a in english),
-                         extract_many([(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in english])))
+    extracted = dict(zip((a.id for a in english), extract_all(
+        [(a.title, a.text, a.published, outlets.get(a.feed_id)) for a in english], claims.processes)))
     extracted |= {a.id: cyrillic.extract_claims(a.title, a.text, a.published, outlets.get(a.feed_id), a.language)
                   for a in read if a.language in cyrillic.LANGUAGES}
     model = stories.model_name
