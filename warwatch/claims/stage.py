@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from warwatch.claims import cyrillic
@@ -64,18 +64,30 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     if pending:
         run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
     stored = _store_claims(session, [a for a in pending if extracted.get(a.id)], extracted, model)
-    found: list[Contradiction] = []
+    found: list[dict] = []
     for done, article in enumerate(pending, 1):
         if article.id in stored:
             found += run.check(article, stored[article.id])
         if progress:
             progress(done)
-    for article in pending:  # marked and recorded together at the end: one flush instead of one per article
-        article.claims_checked = True
-    session.add_all(found)
-    session.flush()
+    ids = _record(session, found, [article.id for article in pending])
     run.window.save()
-    return [contradiction.id for contradiction in found]
+    return ids
+
+
+def _record(session: Session, contradictions: list[dict], checked: list[int]) -> list[int]:
+    """Insert the contradictions (rows) and mark the articles checked, in a statement each (a few for many articles);
+    return the contradictions' ids."""
+    for start in range(0, len(checked), _IDS_PER_STATEMENT):
+        session.execute(update(Article).where(Article.id.in_(checked[start:start + _IDS_PER_STATEMENT]))
+                        .values(claims_checked=True))
+    if not contradictions:
+        return []
+    table = Contradiction.__table__  # a Core insert, as for the claims
+    return list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), contradictions))
+
+
+_IDS_PER_STATEMENT = 10_000  # bound parameters of an IN list: well within SQLite's and PostgreSQL's limits
 
 
 def reads_english(stories: StorySettings, language: str | None) -> bool:
@@ -141,8 +153,8 @@ class _Run:
         for row in rows:
             self.window.add(row.id, row.story_id, row.published, Claim.from_facts(row.facts), stored.get(row.embedding_key))
 
-    def check(self, article: Article, stored: list[tuple[int, Claim]]) -> list[Contradiction]:
-        """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions."""
+    def check(self, article: Article, stored: list[tuple[int, Claim]]) -> list[dict]:
+        """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions' rows."""
         story = article.story_id
         if story not in self.history:
             window = timedelta(hours=self.settings.window_hours)  # no later article looks back further
@@ -152,10 +164,10 @@ class _Run:
             self.review[story] = Disputes(_known_disputes(self.session, story, alerted=False))
         others = self._other_stories(article, stored)
         others += self._before_window(article, stored, {key for key, _ in others})
-        found = [Contradiction(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
-                               kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason,
-                               confidence=finding.confidence.score, evidence=finding.confidence.text(),
-                               alerted=finding.confidence.score >= self.settings.alert_confidence)
+        found = [dict(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
+                      kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason,
+                      confidence=finding.confidence.score, evidence=finding.confidence.text(),
+                      alerted=finding.confidence.score >= self.settings.alert_confidence)
                  for finding in check_article(stored, self.history[story], self.disputes[story], self.second_opinion,
                                               others, self.review[story], self.settings.alert_confidence)]
         for claim_id, claim in stored:
