@@ -241,7 +241,10 @@ def test_a_second_opinion_is_asked_only_when_the_rules_find_nothing():
 HISTORY = ["Russia says it took Marinka.", "Fighting goes on in Marinka, Kyiv says.", "Russia says it took Avdiivka.",
            "On Sunday 40 drones were shot down.", "On Monday 90 drones were shot down.", "On 1 August 12 drones were shot down.",
            "45 drones were shot down.", "12 soldiers were killed.", "40 soldiers were killed.", "The crew was fully evacuated.",
-           "27 sailors are missing.", "Kyiv blames Russia for the blast.", "Two tanks were destroyed."]
+           "27 sailors are missing.", "Kyiv blames Russia for the blast.", "Two tanks were destroyed.",
+           "In the past day 30 soldiers were killed.", "Since the start of the war 900 soldiers were killed.",
+           "The strike killed 15 people, including 4 soldiers.", "Officials said 200 people are to be evacuated.",
+           "Officials said 260 people were evacuated."]
 
 
 @settings(max_examples=150, deadline=None)
