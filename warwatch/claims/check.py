@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict, compare, partners
 from warwatch.claims.confidence import Confidence, confidence, decisive
-from warwatch.claims.history import ClaimHistory, Scope, in_scope, scope
+from warwatch.claims.history import ClaimHistory, Frame, Scope, frame, in_scope, scope
 
 Judge = Callable[[Claim, Claim], Verdict | None]
 """A second opinion on a pair the rules let pass (the optional NLI model): a contradiction or None."""
@@ -75,6 +75,11 @@ def _accept(key: Hashable, claim: Claim, other_key: Hashable, other: Claim, disp
     return [Finding(key, other_key, opinion or compare(claim, other), trust)]
 
 
+def _relatable(own: tuple[Frame, Scope], theirs: tuple[Frame, Scope]) -> bool:
+    """Whether ``compare`` can relate two claims of one kind with these frames and scopes."""
+    return own[0] == theirs[0] and in_scope(own[1], theirs[1])
+
+
 class Disputes:
     """A story's contradictions already reported, and which sides of them each claim agrees with.
 
@@ -86,7 +91,7 @@ class Disputes:
 
     def __init__(self, pairs: Iterable[tuple[Claim, Claim]] = ()) -> None:
         self.pairs: list[tuple[Claim, Claim]] = []
-        self._scopes: list[tuple[Scope, Scope]] = []
+        self._scopes: list[tuple[tuple[Frame, Scope], tuple[Frame, Scope]]] = []  # each side's frame and scope
         for claim, other in pairs:
             self.add(claim, other)
         # by object id, keeping the claim so its id is not reused: (claim, disputes seen, agrees-with-first
@@ -95,7 +100,7 @@ class Disputes:
 
     def add(self, claim: Claim, other: Claim) -> None:
         self.pairs.append((claim, other))
-        self._scopes.append((scope(claim), scope(other)))
+        self._scopes.append(((frame(claim), scope(claim)), (frame(other), scope(other))))
 
     def known(self, claim: Claim, other: Claim) -> bool:
         """Whether ``claim`` against ``other`` restates a reported dispute (either way round)."""
@@ -120,12 +125,12 @@ class Disputes:
         if sides is not None and sides[1] == len(self.pairs):
             return sides[2], sides[3]
         _, done, first, second = sides or (claim, 0, 0, 0)
-        kinds, own = partners(claim.kind), scope(claim)  # sides compare cannot relate never agree
+        kinds, own = partners(claim.kind), (frame(claim), scope(claim))  # sides compare cannot relate never agree
         for i in range(done, len(self.pairs)):
-            (a, b), (scope_a, scope_b) = self.pairs[i], self._scopes[i]
-            if a.kind in kinds and (a.kind != claim.kind or in_scope(own, scope_a)):
+            (a, b), (side_a, side_b) = self.pairs[i], self._scopes[i]
+            if a.kind in kinds and (a.kind != claim.kind or _relatable(own, side_a)):
                 first |= compare(claim, a, explain=False).agrees << i
-            if b.kind in kinds and (b.kind != claim.kind or in_scope(own, scope_b)):
+            if b.kind in kinds and (b.kind != claim.kind or _relatable(own, side_b)):
                 second |= compare(claim, b, explain=False).agrees << i
         self._sides[id(claim)] = (claim, len(self.pairs), first, second)
         return first, second
