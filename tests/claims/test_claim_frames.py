@@ -329,14 +329,17 @@ def test_a_dispute_kept_for_review_does_not_silence_a_later_one_with_the_evidenc
 
 
 def test_batched_extraction_reads_as_one_by_one():
-    """Articles that need a parse are read again after the batch's parse; one that needs none, and a reprint, too."""
+    """Figures' clauses are parsed before the batch is read; an article asking about another (a person's fate) is
+    read again after it is parsed. An article that needs no parse, and a reprint, read as one by one too."""
     strike = ("Strike on the port", "The strike killed 12 people, including 3 children. Officials said 40 people are "
               "to be evacuated.", MON, None)
     articles = [strike, ("Drones downed", "Air defences shot down 14 drones overnight.", LATER, None),
-                ("A calm night", "The mayor said the night in the port city had been calm.", LATER, None), strike]
+                ("A calm night", "The mayor said the night in the port city had been calm.", LATER, None), strike,
+                ("Commander", "General Ivan Petrenko was killed in the strike on the port, officials said.", LATER, None)]
     batched = extract_many(articles)
     assert batched == [extract_claims(*article) for article in articles]
     assert [(c.kind, c.planned) for c in batched[0]] == [("killed", False), ("evacuated", True)]  # from the parse
+    assert [(c.kind, c.fate) for c in batched[4]] == [("fate", "killed")]
 
 
 # 7. kinds the rules could not see: the many ways a place is held, the defender's own air defence as a cause

@@ -8,7 +8,7 @@ claims with two speakers. A claim keeps who said it, how hedged it is and when i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from copy import copy
 from datetime import datetime
 from functools import lru_cache
@@ -36,12 +36,9 @@ _DESCRIPTIVE = re.compile(r"\b[\w’']+-(?:occupied|controlled|held|backed|insta
 
 def extract_claims(title: str, text: str, published: datetime, source: str | None = None) -> list[Claim]:
     """All claims in an article's title and text, in reading order; ``source``: the outlet, kept on each."""
-    sentences = [title.strip()] + [s.strip() for s in split_sentences(text or "") if s.strip()]
     state = _ArticleState()
     claims: list[Claim] = []
-    for sentence in sentences:
-        if not sentence:
-            continue
+    for sentence in _sentences(title, text):
         before = copy(state)
         found, sentence_speaker = _sentence_claims(sentence, regex_speaker, published, source, state, claims)
         if found and doubtful(sentence) and (heard := attribution.attributions(sentence)) is not None:
@@ -53,6 +50,10 @@ def extract_claims(title: str, text: str, published: datetime, source: str | Non
         claims += found
         state.after_sentence(sentence, sentence_speaker)
     return claims
+
+
+def _sentences(title: str, text: str) -> list[str]:
+    return [sentence for sentence in (title.strip(), *(s.strip() for s in split_sentences(text or ""))) if sentence]
 
 
 def _sentence_claims(sentence: str, speaker_of: Callable[[str, str], str | None], published: datetime,
@@ -77,12 +78,14 @@ BATCH = 500
 
 
 def extract_many(articles: Sequence[tuple[str, str, datetime, str | None]]) -> list[list[Claim]]:
-    """:func:`extract_claims` of each (title, text, published, source): batch by batch, a first reading collects
-    the clauses not parsed yet, which spaCy then parses together (about twice as fast as one by one), and the
-    articles that asked for one are read again."""
+    """:func:`extract_claims` of each (title, text, published, source), batch by batch: spaCy parses together (about
+    twice as fast as one by one) the clauses whose figures the words alone show will be asked about; then each
+    article is read, collecting the clauses it asks about that are not parsed yet (a speaker only the context names
+    changes a clause as read), which are parsed together, and the articles that asked for one are read again."""
     found: list[list[Claim]] = []
     for start in range(0, len(articles), BATCH):
         batch = articles[start:start + BATCH]
+        parse.prime(text for title, body, *_ in batch for text in _figure_clauses(title, body))
         first = []
         for article in batch:
             with parse.collecting() as wanted:
@@ -90,6 +93,22 @@ def extract_many(articles: Sequence[tuple[str, str, datetime, str | None]]) -> l
         parse.prime(set().union(*(wanted for _, wanted in first)))
         found += [extract_claims(*article) if wanted else claims for article, (claims, wanted) in zip(batch, first)]
     return found
+
+
+def _figure_clauses(title: str, text: str) -> Iterator[str]:
+    """The clauses, as read, whose figures the reading asks the parse about, when each clause's speaker is the one
+    its own words or its sentence's name (or, for "the ministry", "he", the last one named)."""
+    last = None
+    for sentence in _sentences(title, text):
+        sentence_speaker = regex_speaker(sentence, sentence)
+        for clause in split_clauses(sentence):
+            speaker = regex_speaker(clause, sentence) if clause != sentence else sentence_speaker
+            speaker = sentence_speaker if speaker is UNSAID else speaker
+            speaker = last if speaker and generic(speaker) else speaker
+            last = speaker or last
+            if clause.strip() and not lx.NOT_CONFIRMED.search(clause):
+                yield from (figure.text for figure in _reading(clause, speaker).figures
+                            if figure.fields["kind"] in lx.QUANTITY_KINDS)
 
 
 class _ArticleState:
