@@ -54,7 +54,8 @@ def assign_stories(session: Session, settings: StorySettings,
         select(Article).join(Story, Article.story_id == Story.id)
         .where(Story.pruned_at.is_(None), Article.published >= since).order_by(Article.published)
     ).all()
-    items = _items(session, [*recent, *pending], settings)
+    inputs = embedding_texts([*recent, *pending], settings)
+    items = _items(session, [*recent, *pending], settings, inputs)
     index = settings.index_factory(index_file)()
     grouper = StoryGrouper(settings.grouping_params(),
                            recent=[(items[a.id], a.story_id, a.duplicate_of_id) for a in recent],
@@ -68,6 +69,7 @@ def assign_stories(session: Session, settings: StorySettings,
         decision = grouper.add(items[article.id], new_story_key=lambda a=article: _new_story(session, a, stories))
         story = stories.get(decision.story) or session.get_one(Story, decision.story)
         stories[story.id] = story
+        article.embedding_key = inputs[article.id][1]  # with the decisions: one update of the article
         article.story_id, article.duplicate_of_id = story.id, decision.duplicate_of
         article.score, article.nearest_id = decision.score, decision.nearest
         _cover(story, article, sources[article.feed_id])
@@ -106,13 +108,11 @@ def bridge_keys(articles: Iterable[Article], settings: StorySettings,
     return {a.id: embedding_key(model, texts[a.id][0]) for a in bridged}
 
 
-def _items(session: Session, articles: list[Article], settings: StorySettings) -> dict[int, Item]:
-    """Grouper items; articles in a language the model does not cover get no vector, and each article in a bridge
-    language gets a bridge vector and the places it names when one of them needs it."""
-    inputs = embedding_texts(articles, settings)
-    for article in articles:
-        if key := inputs[article.id][1]:
-            article.embedding_key = key
+def _items(session: Session, articles: list[Article], settings: StorySettings,
+           inputs: dict[int, tuple[str, str | None]]) -> dict[int, Item]:
+    """Grouper items of the articles (``inputs``: their :func:`embedding_texts`); articles in a language the model
+    does not cover get no vector, and each article in a bridge language gets a bridge vector and the places it names
+    when one of them needs it."""
     vectors = vectors_for(session, settings.model_name, {key: text for text, key in inputs.values() if key})
     bridges = bridge_keys(articles, settings, inputs)
     if bridges:
