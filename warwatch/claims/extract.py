@@ -26,6 +26,8 @@ from warwatch.claims.placenames import places
 from warwatch.claims.quantities import find_figures, normalise_numbers
 from warwatch.claims.sentences import QUOTES_OPEN, split_clauses, split_sentences
 from warwatch.claims.speakers import UNSAID, attributed, doubtful, generic, regex_speaker, side_of, without
+from warwatch.places import gazetteer
+from warwatch.processes import map_runs
 
 _RUNNING_TOTAL = re.compile(r"\b(?:" + "|".join(lx.RUNNING_TOTAL) + r")\b", re.I)
 _BEFORE_OCCUPIED = ("in", "of", "on", "at", "the", "from", "into", "near", "across", "temporarily")
@@ -71,6 +73,15 @@ def _sentence_claims(sentence: str, speaker_of: Callable[[str, str], str | None]
     if fates or groups or bounds:
         found += _people_claims(sentence, sentence_speaker, published, source, state, fates, groups, bounds)
     return found, sentence_speaker
+
+
+def extract_all(articles: Sequence[tuple[str, str, datetime, str | None]],
+                processes: int | None = None) -> list[list[Claim]]:
+    """:func:`extract_many`, a large batch spread over ``processes`` processes (:func:`warwatch.processes.map_runs`;
+    None: one per core): articles are read independently of each other, so the claims are the same."""
+    parse.pipeline()  # loaded here, once, for every process (and raises here when it is missing)
+    gazetteer()
+    return map_runs(extract_many, articles, processes)
 
 
 BATCH = 500

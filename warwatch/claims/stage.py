@@ -24,9 +24,9 @@ from warwatch.claims.check import Disputes, Judge, check_article
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict, partners
 from warwatch.claims.dates import days_referred_to
+from warwatch.claims.extract import extract_all
 from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
-from warwatch.claims.processes import extract_all
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
 from warwatch.store.models import Article, Contradiction, Feed
