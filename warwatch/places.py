@@ -38,11 +38,14 @@ class Gazetteer:
 
     def __init__(self, places: dict[str, dict[str, list[str]]]):
         self._names: dict[tuple[str, ...], str] = {}
+        self._within = {place: frozenset(spellings.get("within", ())) for place, spellings in places.items()}
         self._english = {place: spellings["en"][0] for place, spellings in places.items() if spellings.get("en")}
         self.latin = {name: place for place, spellings in places.items() for name in spellings.get("en", [])}
         """Each Latin spelling of a place, and the place."""
         for place, spellings in places.items():
             for language, names in spellings.items():
+                if language == "within":
+                    continue
                 analyser = morphology(language) if language in MORPHOLOGY else None
                 for name in names:
                     forms = [_forms(analyser, word) if analyser else {word} for word in words(name)]
@@ -61,6 +64,10 @@ class Gazetteer:
                 if place := self._names.get(tuple(tokens[start:start + size])):
                     found.append((place, start))
         return found
+
+    def areas(self, place: str) -> frozenset[str]:
+        """The place and the places that hold it (its region, the Donbas); empty for a place it does not know."""
+        return self._within[place] | {place} if place in self._within else frozenset()
 
     def name_of(self, place: str) -> str:
         """The place's English name (its key when it has none)."""

@@ -392,6 +392,19 @@ def test_a_denied_strike_is_a_denial_of_responsibility_not_blame(sentence, actor
     assert causes == [(actor, False)]
 
 
+@pytest.mark.parametrize("other, relation", [
+    ("Moscow said Ukrainian shelling hit the power station in Belgorod on Monday.", "unrelated"),  # elsewhere
+    ("Moscow said Ukrainian shelling hit the power station in Izium on Monday.", "contradiction"),  # in the region
+    ("Moscow said Ukrainian shelling hit the power station on Monday.", "contradiction"),  # names no place
+])
+def test_blame_for_attacks_on_places_apart_is_no_dispute(other, relation):
+    """Both sides blame each other every day: blame is compared only for one place, or a place and its region."""
+    (blame,) = [c for c in extract_claims("Kyiv said a Russian missile hit the power station in Kharkiv on Monday.", "",
+                                          LATER) if c.kind == "cause"]
+    (theirs,) = [c for c in extract_claims(other, "", LATER) if c.kind == "cause"]
+    assert compare(theirs, blame, explain=False).relation == relation
+
+
 def test_a_side_denying_a_strike_the_other_blames_on_it_is_a_dispute():
     (blame,) = [c for c in extract_claims("Kyiv said the apartment block was hit by a Russian missile.", "", MON)
                 if c.kind == "cause"]

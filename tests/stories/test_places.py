@@ -31,3 +31,18 @@ def test_common_words_and_unknown_places_name_nothing():
 def test_a_gazetteer_of_ones_own():
     own = Gazetteer({"marinsk": {"en": ["Marinsk"], "ru": ["Маринск"]}})
     assert own.places_in("Пожар в порту Маринска") == own.places_in("Fire in Marinsk port") == {"marinsk"}
+
+
+def test_a_place_is_in_its_own_area_and_in_the_places_that_hold_it():
+    assert gazetteer().areas("enerhodar") == {"enerhodar", "zaporizhzhia"}
+    assert gazetteer().areas("bakhmut") == {"bakhmut", "donetsk", "donbas"}
+    assert gazetteer().areas("kharkiv") == {"kharkiv"} and gazetteer().areas("zorivka") == frozenset()
+    own = Gazetteer({"marinsk": {"en": ["Marinsk"], "within": ["tomsk"]}, "tomsk": {"en": ["Tomsk"]}})
+    assert own.places_in("Tomsk") == {"tomsk"}  # "within" names no spelling
+    assert own.areas("marinsk") == {"marinsk", "tomsk"}
+
+
+def test_every_place_that_holds_another_is_a_place():
+    gazetteer_places = {place for place in gazetteer().latin.values()}
+    held_by = {area for place in gazetteer_places for area in gazetteer().areas(place)}
+    assert held_by <= gazetteer_places

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from warwatch.claims.claim import Claim
 from warwatch.claims.lexicon import CUMULATIVE
-from warwatch.claims.placenames import place_key
+from warwatch.claims.placenames import areas, place_key
 from warwatch.claims.speakers import outlet_side
 
 CLEAR_MARGIN = 1.25      # disjoint figures closer than this ratio are drift, not contradiction
@@ -79,6 +79,8 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
     if kinds == {"cause"}:
         if new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > STATUS_DAYS:
             return UNRELATED  # dated more than a week apart: a background sentence about another attack
+        if (here := areas(new.places)) and (there := areas(old.places)) and not here & there:
+            return UNRELATED  # each names where, in places apart (not a city and its region): attacks on two places
         return _cause(new, old)
     if kinds == {"fate"}:
         return _fate(new, old)

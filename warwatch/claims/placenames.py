@@ -43,3 +43,9 @@ def _latin_key(name: str) -> str:
 def _gazetteer_latin() -> dict[str, str]:
     """The gazetteer's places by the Latin key of each of their spellings (Kostyantynivka as Kostiantynivka)."""
     return {_latin_key(name): place for name, place in gazetteer().latin.items()}
+
+
+def areas(keys: tuple[str, ...]) -> frozenset[str]:
+    """The places the gazetteer knows among ``keys`` (the others are any capitalised words: names, months, titles),
+    with the places that hold them (:meth:`~warwatch.places.Gazetteer.areas`)."""
+    return frozenset().union(*(gazetteer().areas(key) for key in keys))
