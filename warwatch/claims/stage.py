@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from warwatch.claims import cyrillic
@@ -29,7 +29,7 @@ from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
-from warwatch.store.models import Article, Contradiction, Feed
+from warwatch.store.models import Article, ArticleBody, Contradiction, Feed
 from warwatch.store.models import Claim as ClaimRow
 from warwatch.stories.assign import model_covers
 from warwatch.stories.vectors import cached_vectors, embedding_key, vectors_for
@@ -46,8 +46,11 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     compared in order. With ``index_file``, an approximate index's graph of the claim window is kept
     there between runs.
     """
-    pending = session.scalars(
-        select(Article).where(Article.claims_checked.is_(False), Article.story_id.is_not(None))
+    pending = session.execute(  # the columns read, not ORM objects (and their bodies, loaded a query apart)
+        select(Article.id, Article.title, func.coalesce(ArticleBody.text, "").label("text"), Article.published,
+               Article.feed_id, Article.language, Article.story_id, Article.duplicate_of_id, Article.relevant)
+        .outerjoin(ArticleBody, ArticleBody.article_id == Article.id)
+        .where(Article.claims_checked.is_(False), Article.story_id.is_not(None))
         .order_by(Article.published, Article.id)
     ).all()
     outlets = dict(session.execute(select(Feed.id, Feed.name)).all())
@@ -112,7 +115,7 @@ def nli_judge(settings: ClaimSettings) -> Judge | None:
     return judge
 
 
-def _store_claims(session: Session, articles: list[Article], extracted: dict[int, list[Claim]],
+def _store_claims(session: Session, articles: list[Row], extracted: dict[int, list[Claim]],
                   model: str) -> dict[int, list[tuple[int, Claim]]]:
     """Insert the articles' claims in one statement, in article order (so ids rise with it, as the story history
     read by id expects); return each article's claims with their ids."""
@@ -153,7 +156,7 @@ class _Run:
         for row in rows:
             self.window.add(row.id, row.story_id, row.published, Claim.from_facts(row.facts), stored.get(row.embedding_key))
 
-    def check(self, article: Article, stored: list[tuple[int, Claim]]) -> list[dict]:
+    def check(self, article: Row, stored: list[tuple[int, Claim]]) -> list[dict]:
         """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions' rows."""
         story = article.story_id
         if story not in self.history:
@@ -175,7 +178,7 @@ class _Run:
             self.window.add(claim_id, story, article.published, claim, self.vectors.get(claim.text))
         return found
 
-    def _other_stories(self, article: Article, stored: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
+    def _other_stories(self, article: Row, stored: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
         """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
         since = article.published - timedelta(hours=self.settings.window_hours)
         self.window.forget_before(since)
@@ -185,7 +188,7 @@ class _Run:
             kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
-    def _before_window(self, article: Article, stored: list[tuple[int, Claim]], met: set[int]) -> list[tuple[int, Claim]]:
+    def _before_window(self, article: Row, stored: list[tuple[int, Claim]], met: set[int]) -> list[tuple[int, Claim]]:
         """For an admission about an event before the window (a day or a month it names): the causes reported then
         (by the window's end after it) naming a place the admission names, any story. What a side said of the event
         stays disputed however late it owns up."""
