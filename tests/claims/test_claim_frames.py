@@ -312,6 +312,11 @@ def test_officials_and_agencies_speak_for_their_side(sentence, side):
     ("Earlier reports indicated that 30 people were killed in the blast.", {None}),
     ("Initial reports said 9 people were killed, but the mayor of Nikopol said 2 people died.",
      {None, "mayor of Nikopol"}),
+    # what another claims, set against the report, is not who reports it
+    ("Some 300 soldiers were captured, far fewer than Moscow claims, Ukraine's general staff said.",
+     {"Ukraine's general staff"}),
+    ("Ukraine's general staff said 300 soldiers were captured, a fraction of what Moscow claims.",
+     {"Ukraine's general staff"}),
 ])
 def test_the_speaker_is_the_subject_of_the_reporting_verb(sentence, speakers):
     assert {c.speaker for c in extract_claims(sentence, "", MON)} == speakers

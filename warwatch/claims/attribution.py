@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from warwatch.claims import lexicon as lx
 from warwatch.claims import parse
 
 REPORTING = {"say", "tell", "announce", "state", "claim", "report", "add", "insist", "maintain", "confirm",
@@ -40,7 +41,8 @@ def attributions(sentence: str) -> tuple[Attribution, ...] | None:
         if token.lower_ == "according":
             found += [Attribution(token.idx, _words(g)) for to in token.children if to.lower_ == "to"
                       for g in to.children if g.dep_ == "pobj"]
-        elif token.pos_ == "VERB" and token.lemma_.lower() in REPORTING:
+        elif token.pos_ == "VERB" and token.lemma_.lower() in REPORTING and not any(
+                c.lower_ in lx.COMPARED_WITH and c.dep_ in ("mark", "dobj") for c in token.children):
             subjects = [c for c in token.children if c.dep_ == "nsubj" and c.lemma_.lower() not in _NOT_SPEAKERS]
             inverted = [c for c in subjects if c.i > token.i]  # "One dead, 27 missing, says the ministry"
             named = [Attribution(token.idx, _words(c)) for c in inverted or subjects]

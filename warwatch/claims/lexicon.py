@@ -140,6 +140,9 @@ NOT_CONFIRMED = re.compile(r"\b(?:not|never|yet to|declined to) (?:(?:independen
 NEGATION = re.compile(r"\b(?:" + "|".join(sorted(
     (NEGATIONS - {"nothing", "nowhere", "neither", "nor", "noone", "cannot"}) | {"denied", "denies"})) + r")\b", re.I)
 
+COMPARED_WITH = {"than", "what"}
+"""Words that set what another says against the report ("far less than Moscow claims", "a fraction of what Moscow
+claims"): the reporting verb they govern attributes nothing of the sentence."""
 SAY_VERBS = ("said", "says", "told", "announced", "stated", "claimed", "claims", "reported", "reports",
              "added", "insists", "insisted", "maintains", "maintained", "confirmed", "declared", "wrote",
              "posted", "believes", "alleged", "noted", "informed", "accused", "accuses", "blamed", "blames",

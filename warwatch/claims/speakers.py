@@ -89,11 +89,16 @@ def find_speaker(clause: str) -> str | None:
     for i, word in enumerate(words):
         if word.strip(",.:;“”\"'").lower() not in lx.SAY_VERBS:
             continue
-        before: list[str] = []
+        before: list[str] | None = []
         for w in reversed(words[max(0, i - 8):i]):
             if w.endswith((",", ".", ";", ":", "”", '"')) or w.lower() in {"that", "but", "and", "while", "–", "-"}:
                 break
+            if w.lower() in lx.COMPARED_WITH:
+                before = None  # what another says, set against the report
+                break
             before.insert(0, w)
+        if before is None:
+            continue
         if candidate := _trim_speaker(" ".join(before)):
             return candidate
         previous = words[i - 1] if i else ""
