@@ -72,7 +72,6 @@ def side_of(text: str) -> str | None:
 _SIDE_OF_WORD = {word: side for side, words in lx.SIDES.items() for word in words}
 
 
-@lru_cache(maxsize=1024)
 @lru_cache(maxsize=1024)  # asked of both claims of every pair compared; a run has a few dozen outlets
 def outlet_side(outlet: str) -> str | None:
     """The side an outlet speaks for (state media, national outlets under martial law), or None."""
