@@ -13,9 +13,9 @@ whether it counts a part of a larger figure ("of these, 8", "including 2 childre
 is a plan rather than a fact ("are to be evacuated", "will") and the place its verb names. The same
 parses serve :mod:`~warwatch.claims.fate` and :mod:`~warwatch.claims.denial` (:func:`parsed`).
 
-Extraction reads a batch of articles, each inside :func:`collecting`, which collects the texts not parsed yet;
-:func:`prime` parses them together (``nlp.pipe``); the articles that asked for one are read again and find them
-parsed.
+Extraction parses a batch's figure clauses together first (:func:`prime`, ``nlp.pipe``), then reads each article
+inside :func:`collecting`, which collects the texts not parsed yet; :func:`prime` parses those together, and the
+articles that asked for one are read again and find them parsed.
 """
 
 from __future__ import annotations
@@ -134,11 +134,15 @@ def prime(texts: Iterable[str]) -> None:
 
 
 def _doc(text: str) -> Doc:
+    doc = _cached(text)
+    return doc if doc is not None else _remember(text, pipeline()(text))
+
+
+def _cached(text: str) -> Doc | None:
     with _LOCK:
         if (doc := _DOCS.get(text)) is not None:
             _DOCS.move_to_end(text)
-            return doc
-    return _remember(text, pipeline()(text))
+        return doc
 
 
 def _remember(text: str, doc: Doc) -> Doc:
@@ -152,12 +156,9 @@ def _remember(text: str, doc: Doc) -> Doc:
 def parsed(text: str) -> Doc | None:
     """The parse of ``text``; None while :func:`collecting` when it is not parsed yet (the text is collected)."""
     if (wanted := _COLLECTING.get()) is not None:
-        with _LOCK:
-            if (doc := _DOCS.get(text)) is not None:
-                _DOCS.move_to_end(text)
-                return doc
-        wanted.add(text)
-        return None
+        if (doc := _cached(text)) is None:
+            wanted.add(text)
+        return doc
     return _doc(text)
 
 
