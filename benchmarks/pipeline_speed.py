@@ -6,7 +6,7 @@ baseline encodes the same texts with the same model in the same process: every d
 embedding text and every distinct claim sentence the run stored. The article encoding is timed before and
 after the replay, the claim sentences twice after it, and each pair averaged. The replay's own
 encoding time is measured too, and the time outside the model by part (storing with language
-detection, the story stage, claim extraction, comparison, the rest of the claim stage). The models (the
+detection, the story stage, claim extraction, comparison with the cross-story search, the rest of the claim stage). The models (the
 encoder, the language identifier, the claim parser's spaCy pipeline, the gazetteer and pint's unit registry) are
 loaded before anything is timed: each loads once per process, and the load is not the per-article cost measured
 here.
@@ -94,7 +94,7 @@ def measure(count: int) -> dict:
     clock = Clock()
     patches = [(vectors_module, "encode", "encode"), (replay_module, "assign_stories", "story stage"),
                (replay_module, "check_claims", "claim stage"), (stage_module, "extract_all", "claim extraction"),
-               (stage_module, "check_article", "claim comparison")]
+               (stage_module._Run, "compare", "claim comparison")]
     with tempfile.TemporaryDirectory() as tmp:
         articles = load(corpus.write(Path(tmp) / "corpus.jsonl", count))
         texts = sorted({embedding_text(a.title, a.text) for a in articles})  # reprints are embedded once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
@@ -21,7 +22,7 @@ ARTICLES = [
     ("Calm", "The mayor said the night had been calm.", MON, "F"),
     ("Toll", "The toll from Monday's strike on Odesa rose to 9, the governor said.", MON + timedelta(days=1), "A"),
 ]
-forks = pytest.mark.skipif(not hasattr(os, "fork"), reason="forked processes only")
+forks = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux only")
 
 
 def pids(items: Sequence[int]) -> list[tuple[int, int]]:
@@ -29,15 +30,51 @@ def pids(items: Sequence[int]) -> list[tuple[int, int]]:
 
 
 @forks
-def test_runs_are_done_in_other_processes_and_come_back_in_order():
+def test_runs_are_done_at_once_here_and_in_forked_processes_and_come_back_in_order():
     done = processes.map_runs(pids, list(range(10)), processes=3, parallel_from=2)
     assert [item for item, _ in done] == list(range(10))
-    assert os.getpid() not in {pid for _, pid in done} and 1 <= len({pid for _, pid in done}) <= 3
+    assert len({pid for _, pid in done}) == 3 and done[0][1] == os.getpid()  # the first run is done here
+    assert processes.shares_for(500, processes=2) == 2 and processes.shares_for(500, processes=1) == 1
 
 
 def test_a_batch_below_the_bar_or_one_process_is_done_here():
     assert {pid for _, pid in processes.map_runs(pids, [1, 2, 3], processes=2, parallel_from=4)} == {os.getpid()}
     assert {pid for _, pid in processes.map_runs(pids, [1, 2, 3], processes=1, parallel_from=2)} == {os.getpid()}
+    assert processes.map_runs(pids, [], processes=2) == []
+    assert processes.shares_for(499) == 1
+
+
+@forks
+def test_a_share_sees_this_process_memory_as_it_was_when_forked():
+    seen = {"kept": [1, 2, 3]}  # a closure's state, never pickled on the way out
+
+    def work(share: int) -> tuple[int, list[int]]:
+        seen["kept"].append(share)  # each process appends to its own copy
+        return os.getpid(), list(seen["kept"])
+
+    (here, mine), (there, theirs) = processes.run_shares(work, 2)
+    assert here == os.getpid() != there
+    assert (mine, theirs) == ([1, 2, 3, 0], [1, 2, 3, 1])
+
+
+def fail_in_share_one(share: int) -> int:
+    if share == 1:
+        raise ValueError("no figure in share one")
+    return share
+
+
+def die_in_share_one(share: int) -> int:
+    if share == 1:
+        os._exit(3)
+    return share
+
+
+@forks
+def test_a_failed_or_lost_share_raises_here_with_what_happened():
+    with pytest.raises(RuntimeError, match="ValueError: no figure in share one"):
+        processes.run_shares(fail_in_share_one, 2)
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        processes.run_shares(die_in_share_one, 2)
 
 
 @forks

@@ -6,12 +6,17 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
+from warwatch import processes
+from warwatch.claims import stage
 from warwatch.claims.stage import check_claims
 from warwatch.config.settings import ClaimSettings, StorySettings
 from warwatch.delivery.views import contradiction_view, digest_view
+from warwatch.feeds.articles import store_entries
 from warwatch.feeds.parse import Entry
 from warwatch.store.models import Claim, Contradiction, Delivery
+from warwatch.stories.assign import assign_stories
 
 from support.builders import T0, entry, store_with_feeds
 from support.stages import INFLATED, OFFICIAL, UPDATE, run_stages
@@ -71,3 +76,41 @@ def test_a_doubtful_contradiction_is_kept_for_review_not_alerted(store):
     now = datetime.now(timezone.utc)  # contradictions are dated when recorded
     day = digest_view(s, now - timedelta(hours=1), now + timedelta(hours=1), [])
     assert day.contradictions == [] and [v.reason for v in day.review] == [contradiction.reason]
+
+
+CAPTURED = ("Moscow says its forces captured Novoselivka",
+            "Russian forces captured Novoselivka, the defence ministry in Moscow said on Thursday.")
+HELD = ("Kyiv: troops still hold Novoselivka",
+        "The Ukrainian general staff said its troops still hold Novoselivka and fighting goes on there.")
+
+
+def recorded(s) -> list[tuple]:
+    new, old = aliased(Claim), aliased(Claim)
+    return s.execute(select(new.text, old.text, Contradiction.kind, Contradiction.reason, Contradiction.confidence,
+                            Contradiction.evidence, Contradiction.alerted)
+                     .join(new, Contradiction.claim_id == new.id).join(old, Contradiction.other_claim_id == old.id)
+                     .order_by(Contradiction.id)).all()
+
+
+def test_stories_compared_in_processes_apart_give_what_one_process_gives(store, monkeypatch):
+    s, wire, tabloid = store
+    run_stages(s, wire, entry("official", *OFFICIAL, hours=0), entry("city", *CITY, hours=0))
+    run_stages(s, tabloid, entry("inflated", *INFLATED, hours=30))  # a dispute known before the batch
+    store_entries(s, [(wire, entry("update", *UPDATE, hours=72)), (tabloid, entry("hospital", *HOSPITAL, hours=2)),
+                      (wire, entry("captured", *CAPTURED, hours=3)), (tabloid, entry("held", *HELD, hours=5))], T0)
+    assign_stories(s, StorySettings())
+    s.commit()
+    shares = []
+    monkeypatch.setattr(processes, "PARALLEL_FROM", 1)  # a batch this small is otherwise compared here
+    monkeypatch.setattr(stage, "run_shares", lambda work, count: shares.append(count) or processes.run_shares(work, count))
+
+    check_claims(s, StorySettings(), ClaimSettings(processes=2))
+    apart = recorded(s)
+    s.rollback()
+    check_claims(s, StorySettings(), ClaimSettings(processes=1))
+    assert shares == [2, 1]
+    assert recorded(s) == apart
+    # against the story's claims and disputes from before the batch: the update restates the known dispute
+    found = [(new, old, alerted) for new, old, _, _, _, _, alerted in apart[1:]]
+    assert (HOSPITAL[0], CITY[1], False) in found and (HELD[1], CAPTURED[1], True) in found
+    assert not any(new in UPDATE for new, _, _ in found)

@@ -11,8 +11,11 @@ sentences no vector to look across stories with.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,7 @@ from warwatch.claims.history import ClaimHistory
 from warwatch.claims.nli import load_nli
 from warwatch.claims.window import ClaimWindow
 from warwatch.config.settings import ClaimSettings, StorySettings
+from warwatch.processes import run_shares, shares_for
 from warwatch.store.models import Article, ArticleBody, Contradiction, Feed
 from warwatch.store.models import Claim as ClaimRow
 from warwatch.stories.assign import model_covers
@@ -63,18 +67,14 @@ def check_claims(session: Session, stories: StorySettings, claims: ClaimSettings
     model = stories.model_name
     texts = {embedding_key(model, c.text): c.text for found in extracted.values() for c in found if not c.language}
     vectors = {texts[key]: vector for key, vector in vectors_for(session, model, texts).items()}
-    run = _Run(session, claims, second_opinion, vectors, ClaimWindow(stories.index_factory(index_file)))
+    window = ClaimWindow(stories.index_factory(index_file))
     if pending:
-        run.load_window(pending[0].published - timedelta(hours=claims.window_hours))
+        _load_window(session, window, pending[0].published - timedelta(hours=claims.window_hours))
     stored = _store_claims(session, [a for a in pending if extracted.get(a.id)], extracted, model)
-    found: list[dict] = []
-    for done, article in enumerate(pending, 1):
-        if article.id in stored:
-            found += run.check(article, stored[article.id])
-        if progress:
-            progress(done)
-    ids = _record(session, found, [article.id for article in pending])
-    run.window.save()
+    run = _Run(claims, second_opinion, vectors, window)
+    run.read_store(session, [a for a in pending if a.id in stored], stored)
+    ids = _record(session, run.compare(pending, stored, claims.processes, progress), [a.id for a in pending])
+    window.save()
     return ids
 
 
@@ -138,93 +138,163 @@ ONE_DAY = timedelta(days=1)
 
 
 class _Run:
-    """The comparison state of one run: each story's claims so far and its known disputes, read once."""
+    """The comparison state of one run: each story's claims so far and its known disputes, read from the store before
+    any article is compared, so that comparing needs no session and stories can be compared in processes apart."""
 
-    def __init__(self, session: Session, settings: ClaimSettings, second_opinion: Judge | None,
-                 vectors: dict[str, np.ndarray], window: ClaimWindow) -> None:
-        self.session, self.settings, self.second_opinion = session, settings, second_opinion
+    def __init__(self, settings: ClaimSettings, second_opinion: Judge | None, vectors: dict[str, np.ndarray],
+                 window: ClaimWindow) -> None:
+        self.settings, self.second_opinion = settings, second_opinion
+        self.span = timedelta(hours=settings.window_hours)  # no article looks back further
         self.vectors = vectors  # the new claims' sentence vectors, by text
-        self.history: dict[int | None, ClaimHistory] = {}
-        self.disputes: dict[int | None, Disputes] = {}  # alerted
-        self.review: dict[int | None, Disputes] = {}    # kept for review
         self.window = window  # the cross-story candidates, searched with the stories' index (exact or ANN)
+        self.history: dict[int, ClaimHistory] = {}
+        self.disputes: dict[int, Disputes] = {}  # alerted
+        self.review: dict[int, Disputes] = {}    # kept for review
+        self.earlier: dict[int, list[tuple[int, Claim]]] = {}  # by article: causes its admissions name, before the window
 
-    def load_window(self, since: datetime) -> None:
-        """Start the cross-story window with the claims stored since ``since``."""
-        rows = self.session.scalars(select(ClaimRow).where(ClaimRow.published >= since).order_by(ClaimRow.id)).all()
-        stored = cached_vectors(self.session, {row.embedding_key for row in rows if row.embedding_key})
-        for row in rows:
-            self.window.add(row.id, row.story_id, row.published, Claim.from_facts(row.facts), stored.get(row.embedding_key))
+    def read_store(self, session: Session, articles: list[Row], stored: dict[int, list[tuple[int, Claim]]]) -> None:
+        """Read what comparing ``articles`` (in order, each with claims stored) needs from the store: each story's
+        claims stored before the run since its first article's window, its disputes, and the causes before the
+        window that admissions name."""
+        firsts: dict[int, tuple[int, datetime]] = {}  # story -> its first new claim's id, and how far back it looks
+        for article in articles:
+            firsts.setdefault(article.story_id, (stored[article.id][0][0], article.published - self.span))
+        earlier = _story_claims(session, firsts)
+        known = _known_disputes(session, list(firsts))
+        for story in firsts:
+            self.history[story] = ClaimHistory(earlier.get(story, []), self.span)
+            self.disputes[story] = Disputes(known.get((story, True), []))
+            self.review[story] = Disputes(known.get((story, False), []))
+        for article in articles:
+            if found := _before_window(session, article.published - self.span, stored[article.id], self.span):
+                self.earlier[article.id] = found
 
-    def check(self, article: Row, stored: list[tuple[int, Claim]]) -> list[dict]:
-        """Compare an article's stored claims (with their ids) with earlier ones; return its contradictions' rows."""
+    def compare(self, pending: list[Row], stored: dict[int, list[tuple[int, Claim]]], processes: int | None,
+                progress: Callable[[int], None] | None) -> list[dict]:
+        """The contradictions of each pending article's stored claims with earlier ones, as rows, in article order.
+        A large batch's stories are shared out over ``processes`` processes (:mod:`warwatch.processes`; not with a
+        second opinion, whose model stays in this process): each compares its stories' articles and adds every
+        story's claims to its window as it goes, so each article meets what it would meet compared alone."""
+        shares = 1 if self.second_opinion else shares_for(len(stored), processes)
+        owner = _share_out(Counter({a.story_id: len(stored[a.id]) for a in pending if a.id in stored}), shares)
+
+        def work(share: int) -> list[tuple[int, dict]]:
+            found = []
+            for done, article in enumerate(pending, 1):
+                if article.id in stored:
+                    found += [(done, row) for row in self._article(article, stored[article.id],
+                                                                   owner[article.story_id] == share)]
+                if progress and share == 0:
+                    progress(done)
+            return found
+        return [row for _, row in sorted(chain.from_iterable(run_shares(work, shares)), key=itemgetter(0))]
+
+    def _article(self, article: Row, stored: list[tuple[int, Claim]], compared: bool) -> list[dict]:
+        """Compare an article's stored claims (with their ids) with earlier ones when ``compared`` (its story is
+        this process's), return its contradictions' rows; add the claims to the window either way."""
         story = article.story_id
-        if story not in self.history:
-            window = timedelta(hours=self.settings.window_hours)  # no later article looks back further
-            self.history[story] = ClaimHistory(_story_claims(self.session, story, stored[0][0], article.published - window),
-                                               window)
-            self.disputes[story] = Disputes(_known_disputes(self.session, story, alerted=True))
-            self.review[story] = Disputes(_known_disputes(self.session, story, alerted=False))
-        others = self._other_stories(article, stored)
-        others += self._before_window(article, stored, {key for key, _ in others})
-        found = [dict(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
-                      kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason,
-                      confidence=finding.confidence.score, evidence=finding.confidence.text(),
-                      alerted=finding.confidence.score >= self.settings.alert_confidence)
-                 for finding in check_article(stored, self.history[story], self.disputes[story], self.second_opinion,
-                                              others, self.review[story], self.settings.alert_confidence)]
+        since = article.published - self.span
+        self.window.forget_before(since)
+        found = self._check(article, stored, since) if compared else []
         for claim_id, claim in stored:
-            self.history[story].add(claim_id, claim)
+            if compared:
+                self.history[story].add(claim_id, claim)
             self.window.add(claim_id, story, article.published, claim, self.vectors.get(claim.text))
         return found
 
-    def _other_stories(self, article: Row, stored: list[tuple[int, Claim]]) -> list[tuple[int, Claim]]:
+    def _check(self, article: Row, stored: list[tuple[int, Claim]], since: datetime) -> list[dict]:
+        story = article.story_id
+        others = self._other_stories(article, stored, since)
+        met = {key for key, _ in others}
+        for key, claim in self.earlier.get(article.id, ()):
+            if key not in met:
+                others.append((key, claim))
+                met.add(key)
+        return [dict(claim_id=finding.claim, other_claim_id=finding.other, story_id=story,
+                     kind=finding.verdict.kind or "contradiction", reason=finding.verdict.reason,
+                     confidence=finding.confidence.score, evidence=finding.confidence.text(),
+                     alerted=finding.confidence.score >= self.settings.alert_confidence)
+                for finding in check_article(stored, self.history[story], self.disputes[story], self.second_opinion,
+                                             others, self.review[story], self.settings.alert_confidence)]
+
+    def _other_stories(self, article: Row, stored: list[tuple[int, Claim]], since: datetime) -> list[tuple[int, Claim]]:
         """Claims of other stories in the window, of a partner kind, naming a common place, with close sentences."""
-        since = article.published - timedelta(hours=self.settings.window_hours)
-        self.window.forget_before(since)
         sentences = dict.fromkeys(claim.text for _, claim in stored)  # a sentence with several claims: searched once
         return self.window.neighbours(
             [self.vectors[text] for text in sentences if text in self.vectors], story_id=article.story_id, since=since,
             kinds=set().union(*(partners(claim.kind) for _, claim in stored)),
             places=set().union(*(claim.places for _, claim in stored)), similarity=self.settings.cross_story_similarity)
 
-    def _before_window(self, article: Row, stored: list[tuple[int, Claim]], met: set[int]) -> list[tuple[int, Claim]]:
-        """For an admission about an event before the window (a day or a month it names): the causes reported then
-        (by the window's end after it) naming a place the admission names, any story. What a side said of the event
-        stays disputed however late it owns up."""
-        since = article.published - timedelta(hours=self.settings.window_hours)
-        found: list[tuple[int, Claim]] = []
-        for _, claim in stored:
-            days = days_referred_to(claim) if claim.admitted else None
-            if days is None or days[0] >= since.date():
-                continue
-            start = datetime.combine(days[0] - ONE_DAY, time(), since.tzinfo)
-            end = min(datetime.combine(days[1], time(), since.tzinfo) + timedelta(hours=self.settings.window_hours),
-                      since)
-            rows = self.session.scalars(select(ClaimRow).where(
-                ClaimRow.kind == "cause", ClaimRow.published >= start, ClaimRow.published < end)
-                .order_by(ClaimRow.published.desc(), ClaimRow.id.desc())).all()
-            found += [(row.id, other) for row in rows if row.id not in met
-                      and set((other := Claim.from_facts(row.facts)).places) & set(claim.places)
-                      and (other.refers_to is None or days[0] - ONE_DAY <= other.refers_to <= days[1] + ONE_DAY)]
-            met |= {key for key, _ in found}
+
+def _share_out(sizes: Counter[int], shares: int) -> dict[int, int]:
+    """Each story's share: the largest first, each to the share with the fewest claims so far."""
+    load = [0] * shares
+    owner = {}
+    for story, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        owner[story] = share = load.index(min(load))
+        load[share] += size
+    return owner
+
+
+def _load_window(session: Session, window: ClaimWindow, since: datetime) -> None:
+    """Start the cross-story window with the claims stored since ``since``."""
+    rows = session.scalars(select(ClaimRow).where(ClaimRow.published >= since).order_by(ClaimRow.id)).all()
+    stored = cached_vectors(session, {row.embedding_key for row in rows if row.embedding_key})
+    for row in rows:
+        window.add(row.id, row.story_id, row.published, Claim.from_facts(row.facts), stored.get(row.embedding_key))
+
+
+def _before_window(session: Session, since: datetime, stored: list[tuple[int, Claim]],
+                   span: timedelta) -> list[tuple[int, Claim]]:
+    """For an admission about an event before the window (a day or a month it names, before ``since``): the causes
+    reported then (by the window's end after it) naming a place the admission names, any story. What a side said of
+    the event stays disputed however late it owns up."""
+    found: list[tuple[int, Claim]] = []
+    for _, claim in stored:
+        days = days_referred_to(claim) if claim.admitted else None
+        if days is None or days[0] >= since.date():
+            continue
+        start = datetime.combine(days[0] - ONE_DAY, time(), since.tzinfo)
+        end = min(datetime.combine(days[1], time(), since.tzinfo) + span, since)
+        rows = session.scalars(select(ClaimRow).where(
+            ClaimRow.kind == "cause", ClaimRow.published >= start, ClaimRow.published < end)
+            .order_by(ClaimRow.published.desc(), ClaimRow.id.desc())).all()
+        found += [(row.id, other) for row in rows
+                  if set((other := Claim.from_facts(row.facts)).places) & set(claim.places)
+                  and (other.refers_to is None or days[0] - ONE_DAY <= other.refers_to <= days[1] + ONE_DAY)]
+    return found
+
+
+def _story_claims(session: Session, firsts: dict[int, tuple[int, datetime]]) -> dict[int, list[tuple[int, Claim]]]:
+    """Each story's claims stored before its first new claim's id and published since its first article's window
+    (``firsts``: story -> both), oldest first."""
+    found: dict[int, list[tuple[int, Claim]]] = {}
+    if not firsts:
         return found
+    stories = list(firsts)
+    for start in range(0, len(stories), _IDS_PER_STATEMENT):
+        rows = session.scalars(
+            select(ClaimRow).where(ClaimRow.story_id.in_(stories[start:start + _IDS_PER_STATEMENT]),
+                                   ClaimRow.id < max(first for first, _ in firsts.values()),
+                                   ClaimRow.published >= min(since for _, since in firsts.values()))
+            .order_by(ClaimRow.published, ClaimRow.id)
+        )
+        for row in rows:
+            first, since = firsts[row.story_id]
+            if row.id < first and row.published >= since:
+                found.setdefault(row.story_id, []).append((row.id, Claim.from_facts(row.facts)))
+    return found
 
 
-def _story_claims(session: Session, story_id: int | None, before_id: int, since: datetime) -> list[tuple[int, Claim]]:
-    """The story's claims stored before ``before_id`` and published since ``since``, oldest first."""
-    rows = session.scalars(
-        select(ClaimRow).where(ClaimRow.story_id == story_id, ClaimRow.id < before_id, ClaimRow.published >= since)
-        .order_by(ClaimRow.published, ClaimRow.id)
-    ).all()
-    return [(row.id, Claim.from_facts(row.facts)) for row in rows]
-
-
-def _known_disputes(session: Session, story_id: int | None, alerted: bool) -> list[tuple[Claim, Claim]]:
-    pairs = session.execute(
-        select(Contradiction.claim_id, Contradiction.other_claim_id)
-        .where(Contradiction.story_id == story_id, Contradiction.alerted.is_(alerted))
-    ).all()
-    facts = {row.id: Claim.from_facts(row.facts) for row in session.scalars(
-        select(ClaimRow).where(ClaimRow.id.in_({i for pair in pairs for i in pair})))}
-    return [(facts[a], facts[b]) for a, b in pairs]
+def _known_disputes(session: Session, stories: list[int]) -> dict[tuple[int, bool], list[tuple[Claim, Claim]]]:
+    """The stories' contradictions recorded, as claim pairs, by story and whether alerted."""
+    pairs = [row for start in range(0, len(stories), _IDS_PER_STATEMENT) for row in session.execute(
+        select(Contradiction.story_id, Contradiction.alerted, Contradiction.claim_id, Contradiction.other_claim_id)
+        .where(Contradiction.story_id.in_(stories[start:start + _IDS_PER_STATEMENT])).order_by(Contradiction.id))]
+    ids = list({i for row in pairs for i in (row.claim_id, row.other_claim_id)})
+    facts = {row.id: Claim.from_facts(row.facts) for start in range(0, len(ids), _IDS_PER_STATEMENT)
+             for row in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(ids[start:start + _IDS_PER_STATEMENT])))}
+    known: dict[tuple[int, bool], list[tuple[Claim, Claim]]] = {}
+    for row in pairs:
+        known.setdefault((row.story_id, row.alerted), []).append((facts[row.claim_id], facts[row.other_claim_id]))
+    return known
