@@ -180,8 +180,8 @@ class ClaimSettings(BaseModel):
     nli_threshold: float = 0.5
     """Contradiction probability from the NLI model above which a pair contradicts."""
     processes: int | None = Field(None, ge=1)
-    """Processes that read the claims of a large batch (500 articles or more: a replay, a backlog); None: one per
-    core; 1: read in the stage's own process."""
+    """Processes that read and compare the claims of a large batch (500 articles or more: a replay, a backlog); None:
+    one per core; 1: the stage's own process only."""
     alert_confidence: float = Field(0.6, ge=0.0, le=1.0)
     """Contradictions at or above this confidence are alerted in Slack; the rest are listed for review (digest,
     ``warwatch stories --story N``). Set so the dev war-claims data gives at most 1 false alarm per 100 articles."""
