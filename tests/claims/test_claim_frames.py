@@ -177,6 +177,17 @@ def test_counts_in_two_named_places_never_meet():
     assert compare(there, here).relation == "unrelated"
 
 
+@pytest.mark.parametrize("sentence, places", [
+    ("Thirty soldiers surrendered near Kupiansk, the army said.", ("kupiansk",)),
+    ("Two civilians were wounded in Kharkiv on Monday.", ("kharkiv",)),
+    ("Dozens of drones were shot down, the air force said.", ()),
+])
+def test_a_count_at_the_head_of_a_sentence_is_no_place(sentence, places):
+    """Else two counts of two ("Two killed in ...") in stories apart share a place, and meet across them."""
+    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.is_quantity]
+    assert claim.places == places
+
+
 def test_counts_of_two_places_in_one_report_are_not_a_dispute():
     found = extract_claims("Thirty soldiers surrendered near one village; five more were captured near another, "
                            "the army said.", "", MON)

@@ -63,6 +63,20 @@ def test_a_group_unharmed_against_a_count_of_its_dead_is_a_dispute_across_the_li
     assert compare(russian, killed).relation == "unrelated"
 
 
+@pytest.mark.parametrize("wounded, relation", [
+    ("Four civilians were wounded by shelling in the Sumy region, the regional administration said.", "unrelated"),
+    ("Four civilians were wounded by shelling in Belgorod, the regional administration said.", "unrelated"),
+    ("Four civilians were wounded by shelling in Kupiansk, the regional administration said.", "contradiction"),
+    ("Four civilians were wounded by shelling, the regional administration said.", "contradiction"),  # names no place
+])
+def test_a_group_unharmed_in_one_place_is_not_disputed_by_harm_in_another(wounded, relation):
+    """As for blame: one place, or a place and its region (Kupiansk is in the Kharkiv region)."""
+    (unharmed,) = of_kind("unharmed", "No civilians were injured in the drone attack on the Kharkiv region, the "
+                                      "governor said.")
+    (figure,) = [c for c in extract_claims(wounded, "", LATER) if c.is_quantity]
+    assert compare(figure, unharmed, explain=False).relation == relation
+
+
 @pytest.mark.parametrize("sentence, orderly, place, side", [
     ("The withdrawal from Marinka was carried out according to plan, the Ukrainian commander said.", True, "Marinka",
      None),

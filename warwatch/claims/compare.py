@@ -79,8 +79,8 @@ def compare(new: Claim, old: Claim, explain: bool = True) -> Verdict:
     if kinds == {"cause"}:
         if new.refers_to and old.refers_to and abs((new.refers_to - old.refers_to).days) > STATUS_DAYS:
             return UNRELATED  # dated more than a week apart: a background sentence about another attack
-        if (here := areas(new.places)) and (there := areas(old.places)) and not here & there:
-            return UNRELATED  # each names where, in places apart (not a city and its region): attacks on two places
+        if _places_apart(new, old):
+            return UNRELATED  # attacks on two places
         return _cause(new, old)
     if kinds == {"fate"}:
         return _fate(new, old)
@@ -199,9 +199,9 @@ def _fate(new: Claim, old: Claim) -> Verdict:
 
 def _unharmed(status: Claim, figure: Claim) -> Verdict:
     """A group said to be unharmed against a count of the same group's dead or wounded: both must name the group
-    (soldiers, civilians), and whose people they are must not differ."""
+    (soldiers, civilians), and whose people they are, or where they were, must not differ."""
     if figure.subject != status.subject or (figure.actor and status.actor and figure.actor != status.actor) or \
-            figure.part or figure.planned or (figure.low or 0) < 1 or \
+            _places_apart(status, figure) or figure.part or figure.planned or (figure.low or 0) < 1 or \
             abs((figure.published - status.published).days) > STATUS_DAYS:
         return UNRELATED
     people = {"military": "soldiers", "civilian": "civilians"}.get(status.subject or "", status.subject)
@@ -236,6 +236,11 @@ def _target(new: Claim, old: Claim) -> Verdict:
         return CONSISTENT
     return Verdict("contradiction", "target", f"{_who(old)} says the strike hit a {old.subject} target; "
                                               f"{_who(new)} says a {new.subject} one")
+
+
+def _places_apart(new: Claim, old: Claim) -> bool:
+    """Whether each claim names where, in places apart (not a city and its region)."""
+    return bool((here := areas(new.places)) and (there := areas(old.places)) and not here & there)
 
 
 def person_key(name: str) -> str:

@@ -161,6 +161,12 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
           "dec")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# How many: capitalised at the head of a sentence ("Three civilians were injured"), never a place.
+COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+               "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+               "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand",
+               "thousands", "million", "millions", "dozen", "dozens", "several", "some", "many", "most", "more",
+               "all", "both", "none", "nobody", "no", "few", "every", "each")
 
 # Capitalised words that are never the place a status claim is about.
 NOT_PLACES = {
@@ -171,7 +177,7 @@ NOT_PLACES = {
     "spokesman", "reuters", "telegram", "video", "city", "town", "region", "oblast", "black", "sea", "fleet",
     "national", "security", "council", "wagner", "armed", "eastern", "southern", "northern", "western",
     "operational", "command", "head", "state", "news", "agency", "yevgeny", "serhiy", "oleksandr", "volodymyr",
-    "dmitry", "sergei", "vladimir", "oleksiy", *MONTHS, *WEEKDAYS,
+    "dmitry", "sergei", "vladimir", "oleksiy", *MONTHS, *WEEKDAYS, *COUNT_WORDS,
 }
 
 
