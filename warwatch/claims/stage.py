@@ -6,7 +6,8 @@ Candidates come from the same story first, then from other stories in the time w
 claim sentences are close (cosine) and name a common place (:mod:`warwatch.claims.window`).
 Russian and Ukrainian articles' claims are read by :mod:`warwatch.claims.cyrillic` and compared within
 their story (which the story stage's bridge joins across languages); the English model gives their
-sentences no vector to look across stories with.
+sentences no vector to look across stories with. All the comparison needs from the store is read before it starts,
+so a large batch's stories can be shared out over forked processes (:mod:`warwatch.processes`).
 """
 
 from __future__ import annotations
