@@ -157,6 +157,9 @@ def test_messages_show_what_each_status_asserts(kind, sentence, shown):
     ("The missile hit a crowded street full of civilians, the president said.", "civilian", None),
     ("A residential building in Odesa was hit by the missile.", "civilian", "Odesa"),
     ("The drone struck an ammunition depot overnight.", "military", None),
+    ("Russian forces hit army positions and a fuel depot in the Kharkiv region.", "military", "Kharkiv region"),
+    ("The missiles struck a school in the region of Sumy.", "civilian", "Sumy region"),
+    ("Drones hit a market in Sumy Oblast.", "civilian", "Sumy oblast"),
 ])
 def test_what_a_strike_hit(sentence, target, place):
     assert [(c.subject, c.where) for c in of_kind("target", sentence)] == [(target, place)]
@@ -182,6 +185,19 @@ def test_a_military_target_against_a_civilian_one_is_a_dispute_for_one_strike():
     (elsewhere,) = of_kind("target", "The missiles hit a crowded street in Kharkiv, Ukraine's president said.", LATER)
     assert compare(days_later, military).relation == "unrelated"  # another strike
     assert compare(elsewhere, military).relation == "unrelated"
+
+
+def test_a_civilian_target_in_a_city_against_military_ones_in_its_region_is_kept_for_review():
+    """A side's summary of its strikes over a region and a city's report of one strike may be two strikes."""
+    (civilian,) = of_kind("target", "A drone hit an apartment block in Kharkiv, Ukraine's emergency service said.")
+    (region,) = of_kind("target", "Russia's defence ministry said its drones hit army positions and a fuel depot in "
+                                  "the Kharkiv region.", LATER)
+    (city,) = of_kind("target", "Russia's defence ministry said its drones hit a fuel depot in Kharkiv.", LATER)
+    verdict = compare(region, civilian)
+    assert verdict.relation == "contradiction"
+    trust = confidence(region, civilian, verdict)
+    assert trust.score < BAR and "one names only the Kharkiv region, the other Kharkiv" in trust.text()
+    assert alerted_dispute(city, civilian, "target")  # one place named by both
 
 
 @pytest.mark.parametrize("sentence, kind, below, shown", [

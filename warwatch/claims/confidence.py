@@ -15,6 +15,8 @@ and listed for review. The evidence, each step named in the explanation:
 - **how far apart figures are,** and whether both say whose people or which group they count. Two orders of
   magnitude between figures of one frame (400,000 square miles against 1,000 km²) is decisive by itself: no
   rounding, scope or day explains it, whoever said them.
+- **what a strike hit, where.** One report naming only a region ("positions in the Kharkiv region") and the other a
+  place in it (a building in Kharkiv) may well be about two strikes: a side's daily summary against a city's report.
 - **a figure stated as a rebuttal.** A count said not to reach a magnitude ("their number is by no means in the
   hundreds") is only said against a report that it does: a dispute by its form, not a count rising, even from
   one side.
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from warwatch.claims.claim import Claim
 from warwatch.claims.compare import Verdict
 from warwatch.claims.magnitude import SHORT_OF
+from warwatch.claims.parse import is_region
 from warwatch.claims.speakers import outlet_side
 
 BASE = {"quantity": 0.35, "status": 0.45, "cause": 0.4, "responsibility": 0.4, "target": 0.4}
@@ -50,6 +53,7 @@ CLOSE = -0.15             # less than 1.5 times apart
 VAGUE = -0.1              # "dozens", "thousands"
 FULL_FRAME = 0.05         # per field stated on both: the group counted, whose people
 REBUTTAL = 0.2            # a count said not to reach a magnitude the other figure reaches
+REGION_ONLY = -0.2        # what a strike hit: one report names only the region, the other a place in it
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ def confidence(new: Claim, old: Claim, verdict: Verdict) -> Confidence:
         _figures(new, old, weigh)
     if rebuttal:
         weigh(REBUTTAL, "stated as a rebuttal: {}", rebuttal.shown)
+    if verdict.kind == "target" and new.where and old.where and is_region(new.where) != is_region(old.where):
+        weigh(REGION_ONLY, "one names only the {}, the other {}: maybe other strikes",
+              *sorted((new.where, old.where), key=lambda where: not is_region(where)))
     return Confidence(round(min(max(score, 0.0), 1.0), 2), tuple(evidence))
 
 

@@ -213,12 +213,29 @@ _PLACE_PREPS = {"in", "near", "at", "around", "outside", "inside", "from"}
 
 
 def name_in(head, preposition: str) -> str | None:
-    """The first capitalised proper name in a ``preposition`` phrase of ``head`` ("from the city of Avdiivka")."""
+    """The first capitalised proper name in a ``preposition`` phrase of ``head`` ("from the city of Avdiivka"), with
+    the region word when it names a region ("in the Kharkiv region", "in the region of Kharkiv": "Kharkiv region")."""
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == preposition):
         names = [t for t in prep.subtree if t.pos_ == "PROPN" and t.text[:1].isupper()]
         if names:
-            return names[0].text
+            return f"{names[0].text} {region}" if (region := _region_of(names[0])) else names[0].text
     return None
+
+
+REGION_WORDS = {"region", "oblast", "province", "district"}
+
+
+def is_region(place: str | None) -> bool:
+    """Whether a place read by :func:`name_in` is a region ("Kharkiv region", "Sumy oblast")."""
+    return bool(place) and place.rsplit(" ", 1)[-1] in REGION_WORDS
+
+
+def _region_of(name) -> str | None:
+    """The region word a name is a region's name for: the word it modifies, or the one whose "of" it follows."""
+    head = name.head
+    if head.lower_ == "of" and head.dep_ == "prep":
+        head = head.head
+    return head.lower_ if head is not name and head.lower_ in REGION_WORDS else None
 
 
 def _where(verb) -> str | None:

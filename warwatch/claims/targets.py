@@ -51,7 +51,8 @@ def targets(clause: str) -> list[tuple[str, str | None]]:
             lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
             military, civilian = bool(lemmas & MILITARY), bool(lemmas & CIVILIAN)
             if military != civilian:
-                place = parse.name_in(target, "in") or parse.name_in(verb, "in")  # "in the city of Sumy"
+                place = next(filter(None, (parse.name_in(noun, "in") for noun in (target, *target.conjuncts, verb))),
+                             None)  # "in the city of Sumy", "positions and a depot in the Kharkiv region"
                 found.append(("military" if military else "civilian", place))
     return list(dict.fromkeys(found))
 
