@@ -160,6 +160,9 @@ def test_messages_show_what_each_status_asserts(kind, sentence, shown):
     ("Russian forces hit army positions and a fuel depot in the Kharkiv region.", "military", "Kharkiv region"),
     ("The missiles struck a school in the region of Sumy.", "civilian", "Sumy region"),
     ("Drones hit a market in Sumy Oblast.", "civilian", "Sumy oblast"),
+    ("Russian drones struck a train carrying Ukrainian troops near Lozova.", "military", None),
+    ("A drone hit a bus carrying children and their teachers in the Kherson region.", "civilian",
+     "Kherson region"),
 ])
 def test_what_a_strike_hit(sentence, target, place):
     assert [(c.subject, c.where) for c in of_kind("target", sentence)] == [(target, place)]

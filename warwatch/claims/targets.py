@@ -3,9 +3,9 @@ an ammunition depot") or a civilian one ("the missile hit a crowded street", "a 
 
 The side that struck names military targets and the side struck names civilian ones, so the two readings of
 one strike are a dispute worth checking. The target is the object of a strike verb (or the subject of its
-passive), read with its modifiers and "of" phrases ("the site of a meeting of command staff"); a target with
-words of both kinds, or a negated or denied strike ("we do not strike homes", "denied targeting civilians": a
-denial read elsewhere), gives no claim.
+passive), read with its modifiers, "of" phrases ("the site of a meeting of command staff") and what it carried
+("a train carrying troops"); a target with words of both kinds, or a negated or denied strike ("we do not strike
+homes", "denied targeting civilians": a denial read elsewhere), gives no claim.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ CIVILIAN = {"civilian", "street", "residential", "house", "home", "apartment", "
             "cathedral", "park", "playground", "hotel", "cafe", "restaurant", "theatre", "theater", "child", "children",
             "resident", "neighbourhood", "neighborhood", "passenger", "pedestrian"}
 DENIALS = {"deny", "reject", "refute", "dismiss"}
+CARRYING = {"carry", "transport"}  # what a vehicle struck carried describes it
 _STEMS = ("hit", "strik", "struck", "target", "attack", "shell", "bomb")
 _CUE = re.compile(r"\b(?:hit|strik|struck|target|attack|shell|bomb)", re.I)
 _WORDS = re.compile(r"\b(?:" + "|".join(sorted(MILITARY | CIVILIAN)) + r")", re.I)
@@ -50,9 +51,9 @@ def targets(clause: str) -> list[tuple[str, str | None]]:
             words = _described(target)
             lemmas = {t.lemma_.lower() for t in words} | {t.lower_ for t in words}
             military, civilian = bool(lemmas & MILITARY), bool(lemmas & CIVILIAN)
-            if military != civilian:
-                place = next(filter(None, (parse.name_in(noun, "in") for noun in (target, *target.conjuncts, verb))),
-                             None)  # "in the city of Sumy", "positions and a depot in the Kharkiv region"
+            if military != civilian:  # where: "in the city of Sumy", "positions and a depot in the Kharkiv region"
+                place = next(filter(None, (parse.name_in(word, "in") for head in (*words, verb)
+                                           for word in (head, *head.conjuncts))), None)
                 found.append(("military" if military else "civilian", place))
     return list(dict.fromkeys(found))
 
@@ -74,4 +75,6 @@ def _described(noun) -> list:
             words += list(child.subtree)
         elif child.dep_ == "prep" and child.lower_ in ("of", "with"):
             words += [t for g in child.children if g.dep_ == "pobj" for t in _described(g)]
+        elif child.dep_ == "acl" and child.lemma_.lower() in CARRYING:  # "a train carrying troops"
+            words += [t for g in child.children if g.dep_ == "dobj" for t in _described(g)]
     return words
