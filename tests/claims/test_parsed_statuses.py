@@ -77,6 +77,16 @@ def test_a_group_unharmed_in_one_place_is_not_disputed_by_harm_in_another(wounde
     assert compare(figure, unharmed, explain=False).relation == relation
 
 
+def test_a_group_unharmed_is_where_the_article_last_said_when_its_sentence_names_no_place():
+    (unharmed,) = [c for c in extract_claims("Drones attack oil depot", "Drones attacked an oil depot in the Belgorod "
+                                             "region overnight, the governor said. No civilians were hurt, he said.",
+                                             MON) if c.kind == "unharmed"]
+    assert unharmed.places == ("belgorod",)
+    (sumy,) = [c for c in extract_claims("Four civilians were wounded by shelling in the Sumy region.", "", LATER)
+               if c.is_quantity]
+    assert compare(sumy, unharmed).relation == "unrelated"
+
+
 @pytest.mark.parametrize("sentence, orderly, place, side", [
     ("The withdrawal from Marinka was carried out according to plan, the Ukrainian commander said.", True, "Marinka",
      None),

@@ -123,11 +123,13 @@ def _figure_clauses(title: str, text: str) -> Iterator[str]:
 
 
 class _ArticleState:
-    """What earlier sentences tell later ones: the last speaker, the place under discussion, open quotes."""
+    """What earlier sentences tell later ones: the last speaker, the place under discussion, the places last named,
+    open quotes."""
 
     def __init__(self) -> None:
         self.last_speaker: str | None = None
         self.last_place: str | None = None
+        self.last_places: tuple[str, ...] = ()
         self.quote_speaker: str | None = None
 
     def after_sentence(self, sentence: str, speaker: str | None) -> None:
@@ -136,6 +138,7 @@ class _ArticleState:
         self.quote_speaker = speaker if (opened > 0 or straight) else None
         if speaker and not generic(speaker):
             self.last_speaker = speaker
+        self.last_places = places(sentence, speaker) or self.last_places
 
 
 def _clause_claims(clause: str, sentence: str, speaker: str | None, published: datetime, source: str | None,
@@ -209,7 +212,8 @@ def _people_claims(sentence: str, speaker: str | None, published: datetime, sour
                 places=places(sentence, speaker), source=source)
     claims = [Claim(**said, kind="fate", subject=name, fate=found) for name, found in fate.fates(sentence)] \
         if fates else []
-    claims += [Claim(**said, kind="unharmed", subject=group, actor=side)
+    claims += [Claim(**{**said, "places": said["places"] or state.last_places}, kind="unharmed", subject=group,
+                     actor=side)  # where the article last said, when the sentence does not: "No one was hurt."
                for group, side in (unharmed.groups_unharmed(sentence) if groups else ())]
     return claims + [Claim(**said, kind=kind, subject=group_named(counted),
                            value=floor - 1, low=0.0, high=floor - 1, shown=shown, bound=magnitude.SHORT_OF,

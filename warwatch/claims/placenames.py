@@ -14,9 +14,15 @@ CAPITALISED = re.compile(r"\b[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?\b")
 
 @lru_cache(maxsize=8192)  # as extract._reading
 def places(sentence: str, speaker: str | None) -> tuple[str, ...]:
+    """The capitalised words of ``sentence`` that may name a place: not its speaker's, a side's or a common word's,
+    and at the head of the sentence only a place the gazetteer knows ("Drones hit ...", "Officials said ...")."""
     speaker_words = set((speaker or "").lower().split())
-    words = {m[0].lower().strip("’'") for m in CAPITALISED.finditer(sentence)}
+    words = {m[0].lower().strip("’'") for m in CAPITALISED.finditer(sentence)
+             if sentence[:m.start()].strip(_OPENING) or gazetteer().places_in(m[0])}
     return tuple(sorted({place_key(w) for w in words - speaker_words - lx.NOT_PLACES if not side_of(w) and len(w) > 2}))
+
+
+_OPENING = " \"“‘'«(—-"  # what may stand before a sentence's first word
 
 
 _SPELLINGS = (("kh", "h"), ("iy", "i"), ("yi", "i"), ("y", "i"), ("'", ""), ("’", ""), ("-", ""))
