@@ -278,6 +278,19 @@ def test_a_month_is_no_hedge():
     assert not claim.hedged
 
 
+@pytest.mark.parametrize("sentence, hedged", [
+    ("Moscow claims its troops killed 300 soldiers near Kupiansk.", True),
+    ("Russia claimed that 300 soldiers were killed near Kupiansk.", True),
+    ("Its troops killed 300 soldiers near Kupiansk, and Kyiv's claims to the contrary are false, Moscow said.", False),
+    ("Its troops killed 300 soldiers near Kupiansk, far more than Kyiv claims, Moscow said.", False),
+    ("Its troops killed 300 soldiers near Kupiansk, three times what Kyiv claims, Moscow said.", False),
+])
+def test_a_claim_is_hedged_by_its_own_claiming_not_by_anothers(sentence, hedged):
+    """A noun ("claims to the contrary") or a claim the report is set against ("than Kyiv claims") hedges nothing."""
+    (claim,) = [c for c in extract_claims(sentence, "", MON) if c.is_quantity]
+    assert claim.hedged is hedged
+
+
 # precision first: what is alerted
 def test_figures_across_the_lines_far_apart_are_alerted():
     kyiv = one("Ukraine's military said about 400 Russian soldiers were killed in the strike.")

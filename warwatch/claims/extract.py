@@ -14,8 +14,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from warwatch.claims import (admission, attribution, denial, fate, interception, magnitude, parse, targets, unharmed,
-                             withdrawal)
+from warwatch.claims import (admission, attribution, denial, fate, hedging, interception, magnitude, parse, targets,
+                             unharmed, withdrawal)
 from warwatch.claims import lexicon as lx
 from warwatch.claims.causes import cause_readings
 from warwatch.claims.claim import Claim, Fields
@@ -150,7 +150,7 @@ def _clause_claims(clause: str, sentence: str, speaker: str | None, published: d
     if speaker:
         state.last_speaker = speaker
     reading = _reading(clause, speaker)
-    said = dict(text=sentence, published=published, hedged=reading.hedged, speaker=speaker, side=reading.side,
+    said = dict(text=sentence, published=published, hedged=hedging.hedged(clause), speaker=speaker, side=reading.side,
                 refers_to=refers_to(clause, published), running_total=reading.running_total,
                 places=places(sentence, speaker), source=source)  # what every claim of the clause shares
     claims = [Claim(**said, **found) for figure in reading.figures if (found := framed(figure)) is not None]
@@ -207,7 +207,7 @@ def _people_claims(sentence: str, speaker: str | None, published: datetime, sour
     including …, were safe", "there are prisoners, but their number …")."""
     if speaker and generic(speaker):
         speaker = state.last_speaker
-    said = dict(text=sentence, published=published, hedged=bool(lx.HEDGES.search(sentence)), speaker=speaker,
+    said = dict(text=sentence, published=published, hedged=hedging.hedged(sentence), speaker=speaker,
                 side=side_of(speaker or ""), refers_to=refers_to(sentence, published),
                 places=places(sentence, speaker), source=source)
     claims = [Claim(**said, kind="fate", subject=name, fate=found) for name, found in fate.fates(sentence)] \
@@ -224,7 +224,6 @@ def _people_claims(sentence: str, speaker: str | None, published: datetime, sour
 
 class _Reading(NamedTuple):
     side: str | None       # the speaker's
-    hedged: bool
     running_total: bool
     figures: tuple[FigureReading, ...]
     status: Status
@@ -242,7 +241,7 @@ def _reading(clause: str, speaker: str | None) -> _Reading:
     figures = find_figures(numbers)
     found = tuple(f for figure, following in zip(figures, [*figures[1:], None])
                   if (f := figure_reading(numbers, figure, following, side)))
-    return _Reading(side, bool(lx.HEDGES.search(clause)), bool(_RUNNING_TOTAL.search(clause)), found,
+    return _Reading(side, bool(_RUNNING_TOTAL.search(clause)), found,
                     status(rest, side), tuple(cause_readings(rest, side)), numbers)
 
 
