@@ -348,6 +348,11 @@ def test_officials_and_agencies_speak_for_their_side(sentence, side):
      {"Ukraine's general staff"}),
     ("Ukraine's general staff said 300 soldiers were captured, a fraction of what Moscow claims.",
      {"Ukraine's general staff"}),
+    # the day it was said is not who said it
+    ("Two people were killed in Kherson, the governor's spokesman, Oleksandr Tolokonnikov, said on Monday.",
+     {"Oleksandr Tolokonnikov"}),
+    ("Two people were killed in Kherson, Oleksandr Tolokonnikov, the governor's spokesman, said on 12 March.",
+     {"Oleksandr Tolokonnikov"}),
 ])
 def test_the_speaker_is_the_subject_of_the_reporting_verb(sentence, speakers):
     assert {c.speaker for c in extract_claims(sentence, "", MON)} == speakers

@@ -130,11 +130,15 @@ def _trim_speaker(phrase: str) -> str | None:
     while previous != phrase:
         previous, phrase = phrase, _SPEAKER_FILLER.sub("", phrase).strip(" ,.:;“”\"'()-–")
     words = phrase.split()
-    if not words or len(words) > 9:
-        return None
+    if not words or len(words) > 9 or all(w.lower() in _TIME_WORDS or w.isdigit() for w in words):
+        return None  # "…, said on Monday": a time, not who said it
     if phrase.lower() in lx.PRONOUNS or any(w[0].isupper() for w in words) or side_of(phrase):
         return phrase
     return None
+
+
+_TIME_WORDS = {*lx.MONTHS, *lx.WEEKDAYS, "on", "at", "in", "by", "late", "early", "this", "last", "the", "morning",
+               "afternoon", "evening", "night", "today", "tonight", "yesterday"}
 
 
 def without(clause: str, speaker: str | None) -> str:
