@@ -59,6 +59,18 @@ def test_a_number_counts_only_what_the_parse_attaches_it_to(sentence, counted):
     assert [(c.kind, c.value) for c in figures(sentence)] == counted
 
 
+@pytest.mark.parametrize("sentence, counted", [
+    ("Moscow's claim that 600 soldiers were killed in the strike is false, Kyiv said.", []),
+    ("Reports of hundreds of dead soldiers are a lie, the Ukrainian army said.", []),
+    ("The claim that 40 soldiers were captured is not true, the general staff said.", []),
+    ("The toll of 12 dead is accurate, the governor said.", [("killed", 12)]),
+    ("Kyiv said 600 soldiers were killed in the strike.", [("killed", 600)]),
+])
+def test_a_figure_the_sentence_calls_false_is_not_claimed(sentence, counted):
+    """Else the side denying a figure is read as stating it."""
+    assert [(c.kind, c.value) for c in figures(sentence)] == counted
+
+
 # 2. two dimensions of one thing
 def test_the_width_of_a_front_is_not_the_depth_of_an_advance():
     deep, wide = figures("The brigade advanced 3 km deep along a 12 km front.")

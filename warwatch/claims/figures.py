@@ -78,13 +78,14 @@ def framed(figure: FigureReading) -> Fields | None:
     """A figure's fields completed by the parse of its clause, for a count of people: its frame (part, plan, one
     day's figure) and its kind, from the words the tree attaches to it (its modifiers, noun and verb) or, when
     those name none and the kind word read is neither right after it nor in its own clause, from that clause;
-    None when it is no such count (an age, a number in a name, a count of villages, a clause with no kind word).
+    None when it is no such count (an age, a number in a name, a count of villages, a clause with no kind word) or
+    one the sentence calls false ("Moscow's claim of 600 dead is a lie").
     Other figures (areas, distances, hardware) take their period from the clause's words."""
     kind = figure.fields["kind"]
     found = parse.role(figure.text, figure.start, figure.end) if kind in lx.QUANTITY_KINDS else None
     if found is None:
         return {**figure.fields, "period": _period(figure.text)}
-    if found.not_a_count or found.counted in lx.NOT_PEOPLE:
+    if found.not_a_count or found.called_false or found.counted in lx.NOT_PEOPLE:
         return None
     if own := people_kind(found.own):
         kind = own

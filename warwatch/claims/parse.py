@@ -54,6 +54,7 @@ class Role:
     """A figure's place in its sentence."""
 
     not_a_count: str | None   # "age" or "name": never a count
+    called_false: bool        # what the sentence calls false ("their claim of 600 dead is a lie"): not claimed
     counted: str | None       # lemma of the noun it counts ("village", "soldier"); None for a bare number
     own: str                  # the words that say what it counts: its modifiers ("four dead"), its noun, its verb
     clause: str               # the words of the figure's own clause
@@ -178,8 +179,9 @@ def role(text: str, start: int, end: int) -> Role | None:
     if noun is not None and noun.dep_ == "nummod":  # "some 300": quantmod → nummod chain
         noun = noun.head
     verb = _verb(number)  # the nearest verb above the figure: its clause
-    return Role(_not_a_count(number), noun.lemma_.lower() if noun is not None else None, _own(number, noun, verb),
-                _clause(number, verb), _part(number, noun, verb), _planned(verb), _where(verb), _attacker(verb))
+    return Role(_not_a_count(number), _called_false(number), noun.lemma_.lower() if noun is not None else None,
+                _own(number, noun, verb), _clause(number, verb), _part(number, noun, verb), _planned(verb),
+                _where(verb), _attacker(verb))
 
 
 def _not_a_count(number) -> str | None:
@@ -197,6 +199,22 @@ def _not_a_count(number) -> str | None:
             number.dep_ == "nummod" and number.head.i > number.i):
         return "name"  # a capitalised word, then a number that counts nothing after it: "Rising 2: Case 0"
     return None
+
+
+def _called_false(number) -> bool:
+    """Whether the figure is in the subject of a "be" that calls it false: "Moscow's claim that 600 were killed is
+    false", "reports of hundreds of dead are a lie", "the claim ... is not true"."""
+    for token in (number, *number.ancestors):
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ == "be":
+            said = {c.lemma_.lower() for c in token.head.children if c.dep_ in ("attr", "acomp")}
+            negated = any(c.dep_ == "neg" for c in token.head.children)
+            return bool(said & _FALSE or negated and said & _TRUE)
+    return False
+
+
+_FALSE = {"false", "untrue", "lie", "propaganda", "fake", "nonsense", "fabrication", "fiction", "baseless",
+          "groundless", "fabricated", "disinformation", "myth", "fantasy", "invention"}
+_TRUE = {"true", "accurate", "correct"}
 
 
 def _own(number, noun, verb) -> str:
