@@ -72,6 +72,9 @@ def claims(title: str, text: str = "", published: datetime = MON) -> list[Claim]
     ("Troops now hold about 1,000 sq km of the region.", "territory", 1000, None),
     ("The army says it has liberated 12 villages this week.", "settlements", 12, None),
     ("Air defences shot down 14 drones overnight.", "equipment:drone:shot down", 14, None),
+    # what rose is further back than the words before the figure
+    ("The death toll from Monday's missile strike on the city has risen to 58, officials said.", "killed", 58, None),
+    ("The number of people evacuated from the district has reached 1,200.", "evacuated", 1200, None),
 ])
 def test_figure_kinds(sentence, kind, value, group):
     claim = [c for c in claims(sentence) if c.is_quantity][0]

@@ -58,7 +58,8 @@ def figure_reading(text: str, figure: Figure, following: Figure | None, side: st
     else:
         if _SETTLEMENT_RE.match(head.lstrip()) or _EQUIPMENT_RE.match(head.lstrip()):
             return None  # "80 settlements in the flood zone": counted, but not a checkable kind
-        kind = people_kind(after) or people_kind(" ".join(before.split()[-4:]), last=True)
+        kind = people_kind(after) or people_kind(" ".join(before.split()[-4:]), last=True) or (
+            people_kind(re.split(r"[,;:]", before)[-1], last=True) if _RISEN_TO.search(before) else None)
         actor = side_of(head)
     if kind is None:
         return None
@@ -68,6 +69,8 @@ def figure_reading(text: str, figure: Figure, following: Figure | None, side: st
                               bound=figure.bound, actor=actor), text, figure.start, figure.end, head)
 
 
+_RISEN_TO = re.compile(r"\b(?:rose|risen|climbed|increased|jumped|grew|reached|stands at|stood at)\s+(?:to\s+)?$",
+                       re.I)  # "the death toll from the strike on the city has risen to 58": what rose, further back
 _WIDTH = re.compile(r"\s*(?:-\s*)?(?:wide|width|long|front|stretch|section|line)\b", re.I)
 _ALONG = re.compile(r"\b(?:along|across|on) (?:a|an|the)\s*(?:\w+\s+)?$", re.I)
 _ONE_DAY = re.compile(r"\b(?:(?:in|over|during|for) the (?:past|last|previous) (?:24 hours|day|night)|overnight"
