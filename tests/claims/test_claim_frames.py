@@ -63,6 +63,7 @@ def test_a_number_counts_only_what_the_parse_attaches_it_to(sentence, counted):
     ("Moscow's claim that 600 soldiers were killed in the strike is false, Kyiv said.", []),
     ("Reports of hundreds of dead soldiers are a lie, the Ukrainian army said.", []),
     ("The claim that 40 soldiers were captured is not true, the general staff said.", []),
+    ("Russian claims of 600 dead soldiers are exaggerated, Kyiv said.", []),
     ("The toll of 12 dead is accurate, the governor said.", [("killed", 12)]),
     ("Kyiv said 600 soldiers were killed in the strike.", [("killed", 600)]),
 ])
@@ -366,6 +367,8 @@ def test_officials_and_agencies_speak_for_their_side(sentence, side):
      {"Ukraine's general staff"}),
     ("Ukraine's general staff said 300 soldiers were captured, a fraction of what Moscow claims.",
      {"Ukraine's general staff"}),
+    # "reports" and "claims" as nouns report nothing
+    ("Colonel Ivan Marchenko appeared in a video on Monday, laughing off Russian reports of his death.", {None}),
     # the day it was said is not who said it
     ("Two people were killed in Kherson, the governor's spokesman, Oleksandr Tolokonnikov, said on Monday.",
      {"Oleksandr Tolokonnikov"}),

@@ -213,7 +213,8 @@ def _called_false(number) -> bool:
 
 
 _FALSE = {"false", "untrue", "lie", "propaganda", "fake", "nonsense", "fabrication", "fiction", "baseless",
-          "groundless", "fabricated", "disinformation", "myth", "fantasy", "invention"}
+          "groundless", "fabricated", "disinformation", "myth", "fantasy", "invention", "exaggerated", "inflated",
+          "overstated"}
 _TRUE = {"true", "accurate", "correct"}
 
 

@@ -16,16 +16,20 @@ _REPORTED = re.compile(r"\b(?:according to|" + "|".join(lx.SAY_VERBS) + r")\b", 
 @lru_cache(maxsize=4096)  # as find_speaker
 def doubtful(sentence: str) -> bool:
     """Whether the words around a reporting verb may not name the sentence's speakers, so the parse is asked: a
-    reporting word but no speaker found ("reports" may be a noun), several reporting words, or one capitalised
-    word that opens the sentence and names no side ("Earlier, …", "Initial reports …"). Most attributed sentences
-    ("…, the governor said") are not parsed for this: the parse costs more than all the rest of extraction."""
-    reported = len(_REPORTED.findall(sentence))
+    reporting word but no speaker found, several reporting words, one that may be a noun ("reports", "claims":
+    "laughing off Russian reports of his death"), or one capitalised word that opens the sentence and names no side
+    ("Earlier, …", "Initial reports …"). Most attributed sentences ("…, the governor said") are not parsed for this:
+    the parse costs more than all the rest of extraction."""
+    reported = _REPORTED.findall(sentence)
     if not reported:
         return False
     speaker = find_speaker(sentence)
-    if speaker is None or reported > 1:
+    if speaker is None or len(reported) > 1 or reported[0].lower() in _NOUNS_TOO:
         return True
     return " " not in speaker and sentence.startswith(speaker) and not side_of(speaker)
+
+
+_NOUNS_TOO = {"reports", "claims"}
 
 
 def attributed(sentence: str, heard: tuple[attribution.Attribution, ...]) -> Callable[[str, str], str | None]:
