@@ -182,6 +182,7 @@ def test_what_a_strike_hit(sentence, target, place):
     "Russia does not strike residential buildings, the Kremlin said.",
     "Moscow denied targeting civilians in the city.",
     "The missile hit the building at noon.",
+    "Our forces only strike military targets, the spokesman said.",  # a policy, not a strike
 ])
 def test_a_denied_strike_or_a_target_of_no_kind_is_no_target_claim(sentence):
     assert of_kind("target", sentence) == []

@@ -4,8 +4,9 @@ an ammunition depot") or a civilian one ("the missile hit a crowded street", "a 
 The side that struck names military targets and the side struck names civilian ones, so the two readings of
 one strike are a dispute worth checking. The target is the object of a strike verb (or the subject of its
 passive), read with its modifiers, "of" phrases ("the site of a meeting of command staff") and what it carried
-("a train carrying troops"); a target with words of both kinds, or a negated or denied strike ("we do not strike
-homes", "denied targeting civilians": a denial read elsewhere), gives no claim.
+("a train carrying troops"); a target with words of both kinds, a negated or denied strike ("we do not strike
+homes", "denied targeting civilians": a denial read elsewhere) or a side's policy ("we only strike military
+targets") gives no claim.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CIVILIAN = {"civilian", "street", "residential", "house", "home", "apartment", "
             "resident", "neighbourhood", "neighborhood", "passenger", "pedestrian"}
 DENIALS = {"deny", "reject", "refute", "dismiss"}
 CARRYING = {"carry", "transport"}  # what a vehicle struck carried describes it
+_POLICY = {"only", "always", "exclusively", "solely", "never"}
 _STEMS = ("hit", "strik", "struck", "target", "attack", "shell", "bomb")
 _CUE = re.compile(r"\b(?:hit|strik|struck|target|attack|shell|bomb)", re.I)
 _WORDS = re.compile(r"\b(?:" + "|".join(sorted(MILITARY | CIVILIAN)) + r")", re.I)
@@ -59,8 +61,9 @@ def targets(clause: str) -> list[tuple[str, str | None]]:
 
 
 def _denied(verb) -> bool:
-    """A negated strike, or one a denial governs ("denied targeting civilians", "denying that homes were hit")."""
-    if any(c.dep_ == "neg" for c in verb.children):
+    """A negated strike, one a denial governs ("denied targeting civilians", "denying that homes were hit"), or a
+    side's policy rather than a strike ("our forces only strike military targets", "always", "exclusively")."""
+    if any(c.dep_ == "neg" or c.dep_ == "advmod" and c.lower_ in _POLICY for c in verb.children):
         return True
     return any(head.lemma_.lower() in DENIALS for head in list(verb.ancestors)[:2])
 
