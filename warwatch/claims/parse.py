@@ -325,10 +325,7 @@ def _clause(number, verb) -> str:
 
 
 def _part(number, noun, verb) -> bool:
-    first = noun
-    while first is not None and first.dep_ == "conj":  # "including six crew members and three escorts"
-        first = first.head
-    for token in (number, noun, first):
+    for token in (number, noun):
         if token is None:
             continue
         if token.head.lemma_.lower() in _PART_HEADS or token.head.text.lower() in _PART_HEADS:

@@ -53,8 +53,7 @@ def _segmented(text: str) -> list[str]:
     return found
 
 
-_CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|however)\b|,\s+(?=including\b)|;\s+|\s+but\s+|\.\s*However,\s*",
-                           re.I)  # "including" stays with its part: what it includes is a part of a larger figure
+_CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|however|including)\b|;\s+|\s+but\s+|\.\s*However,\s*", re.I)
 QUOTES_OPEN = "“\"«"
 
 
