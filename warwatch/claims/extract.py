@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from copy import copy
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -150,16 +151,19 @@ def _clause_claims(clause: str, sentence: str, speaker: str | None, published: d
     if speaker:
         state.last_speaker = speaker
     reading = _reading(clause, speaker)
-    said = dict(text=sentence, published=published, hedged=hedging.hedged(clause), speaker=speaker, side=reading.side,
-                refers_to=refers_to(clause, published), running_total=reading.running_total,
+    said = dict(text=sentence, published=published, hedged=bool(lx.HEDGES.search(clause)), speaker=speaker,
+                side=reading.side, refers_to=refers_to(clause, published), running_total=reading.running_total,
                 places=places(sentence, speaker), source=source)  # what every claim of the clause shares
     claims = [Claim(**said, **found) for figure in reading.figures if (found := framed(figure)) is not None]
     if not any(c.kind == "territory" for c in claims):
         claims += _status_claims(said, reading.status, state, earlier)
     denied = _denied(clause, said, reading)
     blamed = [Claim(**said, **found, admitted=_admitted(found, said, reading)) for found in reading.causes]
-    return claims + [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied + \
+    claims += [c for c in blamed if not (c.polarity and c.actor in {d.actor for d in denied})] + denied + \
         _parsed_statuses(reading.text, said)
+    if claims and said["hedged"] and not hedging.hedged(clause):  # asked only here: it may need the clause's parse
+        claims = [replace(c, hedged=False) for c in claims]
+    return claims
 
 
 def _parsed_statuses(clause: str, said: dict) -> list[Claim]:
